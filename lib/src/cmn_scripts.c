@@ -1,0 +1,203 @@
+/* cmn_scripts.c -- Lua scripts for atomic shared-state changes (see
+ * cmn_scripts.h). Each script's keys and arguments are listed above it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmn/cmn_buf.h"
+#include "cmn/cmn_keys.h"
+#include "cmn/cmn_scripts.h"
+
+#define CMN_STR_(x) #x
+#define CMN_STR(x) CMN_STR_(x)
+
+/* KEYS: tokens online hb s:bcast s:msg
+ * ARGV: user jti now_ms packet bcast_maxlen */
+struct cmn_script cmn_script_online = {"online",
+    "local user, jti = ARGV[1], ARGV[2]\n"
+    "if jti ~= 'bot' and redis.call('HGET', KEYS[1], user) ~= jti then\n"
+    "  return -1 end\n"
+    "local cur = redis.call('HGET', KEYS[2], user)\n"
+    "redis.call('HSET', KEYS[2], user, jti)\n"
+    "redis.call('ZADD', KEYS[3], ARGV[3], user)\n"
+    "if cur then return 0 end\n"
+    "redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', '*', ARGV[4])\n"
+    "if jti ~= 'bot' then\n"
+    "  redis.call('XADD', KEYS[5], '*', 'k', 'flush', 'u', user) end\n"
+    "return 1\n", ""};
+
+/* KEYS: tokens online hb s:bcast bots loc pres:settle pres:grace
+ * ARGV: user mode jti cutoff_ms offline_packet bcast_maxlen revoke_field
+ * mode: expire | logout | kill | grace */
+struct cmn_script cmn_script_offline = {"offline",
+    "local user, mode, jti = ARGV[1], ARGV[2], ARGV[3]\n"
+    "local cur = redis.call('HGET', KEYS[2], user)\n"
+    "local tok = redis.call('HGET', KEYS[1], user)\n"
+    "local revoke = false\n"
+    "if mode == 'expire' then\n"
+    "  local s = redis.call('ZSCORE', KEYS[3], user)\n"
+    "  if not s or tonumber(s) > tonumber(ARGV[4]) then return 0 end\n"
+    "  revoke = (cur and tok == cur)\n"
+    "elseif mode == 'logout' then\n"
+    "  if tok ~= jti and cur ~= jti then return -1 end\n"
+    "  redis.call('ZREM', KEYS[7], user .. ' ' .. jti)\n"
+    "  revoke = (tok == jti)\n"
+    "elseif mode == 'kill' then\n"
+    "  if not tok then return -1 end\n"
+    "  revoke = true\n"
+    "elseif mode == 'grace' then\n"
+    "  local where = redis.call('HGET', KEYS[6], user)\n"
+    "  if where and where ~= '' then return 0 end\n"
+    "else return redis.error_reply('bad mode') end\n"
+    "if revoke then\n"
+    "  redis.call('HDEL', KEYS[1], user)\n"
+    "  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', ARGV[7], tok)\n"
+    "end\n"
+    "if not cur then return 0 end\n"
+    "redis.call('HDEL', KEYS[2], user)\n"
+    "redis.call('ZREM', KEYS[3], user)\n"
+    "redis.call('ZREM', KEYS[8], user)\n"
+    "redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', '*', ARGV[5])\n"
+    "if redis.call('SISMEMBER', KEYS[5], user) == 0 then\n"
+    "  for _, b in ipairs(redis.call('SMEMBERS', KEYS[5])) do\n"
+    "    redis.call('XADD', '" CMN_S_BOT_PREFIX "' .. b, 'MAXLEN', '~',\n"
+    "               '100000', '*', 'k', 'offline', 'u', user)\n"
+    "  end\n"
+    "end\n"
+    "return 1\n", ""};
+
+/* KEYS: loc gw:users:<gw>   ARGV: user gw   -> 1 added, 0 was there */
+struct cmn_script cmn_script_loc_add = {"loc_add",
+    "local v = redis.call('HGET', KEYS[1], ARGV[1])\n"
+    "redis.call('SADD', KEYS[2], ARGV[1])\n"
+    "if not v or v == '' then\n"
+    "  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end\n"
+    "for g in string.gmatch(v, '%S+') do\n"
+    "  if g == ARGV[2] then return 0 end end\n"
+    "redis.call('HSET', KEYS[1], ARGV[1], v .. ' ' .. ARGV[2])\n"
+    "return 1\n", ""};
+
+/* KEYS: loc gw:users:<gw>   ARGV: user gw   -> gateways left for user */
+struct cmn_script cmn_script_loc_del = {"loc_del",
+    "local v = redis.call('HGET', KEYS[1], ARGV[1])\n"
+    "redis.call('SREM', KEYS[2], ARGV[1])\n"
+    "if not v then return 0 end\n"
+    "local rest = {}\n"
+    "for g in string.gmatch(v, '%S+') do\n"
+    "  if g ~= ARGV[2] then rest[#rest + 1] = g end end\n"
+    "if #rest == 0 then redis.call('HDEL', KEYS[1], ARGV[1])\n"
+    "else redis.call('HSET', KEYS[1], ARGV[1], table.concat(rest, ' ')) end\n"
+    "return #rest\n", ""};
+
+/* KEYS: inbox:<user> inboxn   ARGV: user cap member...
+ * -> number of members accepted from the front (the rest hit the cap) */
+struct cmn_script cmn_script_inbox_add = {"inbox_add",
+    "local n = redis.call('ZCARD', KEYS[1])\n"
+    "local cap, ok = tonumber(ARGV[2]), 0\n"
+    "for i = 3, #ARGV do\n"
+    "  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then ok = ok + 1\n"
+    "  elseif n < cap then\n"
+    "    redis.call('ZADD', KEYS[1], 0, ARGV[i]) n = n + 1 ok = ok + 1\n"
+    "  else break end\n"
+    "end\n"
+    "if n > 0 then redis.call('HSET', KEYS[2], ARGV[1], n) end\n"
+    "return ok\n", ""};
+
+/* KEYS: inbox:<user> inboxn   ARGV: user member...   -> members left */
+struct cmn_script cmn_script_inbox_del = {"inbox_del",
+    "if #ARGV > 1 then\n"
+    "  redis.call('ZREM', KEYS[1], unpack(ARGV, 2)) end\n"
+    "local n = redis.call('ZCARD', KEYS[1])\n"
+    "if n == 0 then redis.call('HDEL', KEYS[2], ARGV[1])\n"
+    "else redis.call('HSET', KEYS[2], ARGV[1], n) end\n"
+    "return n\n", ""};
+
+void
+cmn_scripts_init(void)
+{
+    cmn_script_init(&cmn_script_online);
+    cmn_script_init(&cmn_script_offline);
+    cmn_script_init(&cmn_script_loc_add);
+    cmn_script_init(&cmn_script_loc_del);
+    cmn_script_init(&cmn_script_inbox_add);
+    cmn_script_init(&cmn_script_inbox_del);
+}
+
+void
+cmn_packet_presence(char *out, size_t cap, const char *event,
+                    const char *user)
+{
+    struct cmn_buf b;
+
+    cmn_buf_init(&b);
+    cmn_buf_printf(&b, "42[\"%s\",{\"username\":", event);
+    cmn_buf_json_string(&b, user, strlen(user));
+    cmn_buf_puts(&b, "}]");
+    snprintf(out, cap, "%s", b.p ? b.p : "");
+    cmn_buf_free(&b);
+}
+
+/* Turn a script's integer reply into our return codes. */
+static int
+cmn_scripts_int(redisReply *rep)
+{
+    int rc = -2;
+
+    if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
+        rc = (int)rep->integer;
+    freeReplyObject(rep);
+    return rc;
+}
+
+int
+cmn_presence_offline(struct cmn_redis *r, const char *user,
+                     enum cmn_offline_mode mode, const char *jti,
+                     long long cutoff_ms)
+{
+    static const char *const modes[] = {"expire", "logout", "kill", "grace"};
+    char packet[256], cutoff[32], revoke[128];
+    const char *argv[15];
+
+    cmn_packet_presence(packet, sizeof packet, "user_has_gone_offline", user);
+    snprintf(cutoff, sizeof cutoff, "%lld", cutoff_ms);
+    snprintf(revoke, sizeof revoke, "%c %s", CMN_REC_REVOKE, user);
+    argv[0] = CMN_K_TOKENS;
+    argv[1] = CMN_K_ONLINE;
+    argv[2] = CMN_K_HB;
+    argv[3] = CMN_S_BCAST;
+    argv[4] = CMN_K_BOTS;
+    argv[5] = CMN_K_LOC;
+    argv[6] = CMN_K_SETTLE;
+    argv[7] = CMN_K_GRACE;
+    argv[8] = user;
+    argv[9] = modes[mode];
+    argv[10] = jti ? jti : "";
+    argv[11] = cutoff;
+    argv[12] = packet;
+    argv[13] = CMN_STR(CMN_BCAST_MAXLEN);
+    argv[14] = revoke;
+    return cmn_scripts_int(cmn_script_run(r, &cmn_script_offline, 8, 15,
+                                          argv, NULL));
+}
+
+int
+cmn_presence_online(struct cmn_redis *r, const char *user, const char *jti,
+                    long long now_ms)
+{
+    char packet[256], now[32];
+    const char *argv[10];
+
+    cmn_packet_presence(packet, sizeof packet, "new_user_online", user);
+    snprintf(now, sizeof now, "%lld", now_ms);
+    argv[0] = CMN_K_TOKENS;
+    argv[1] = CMN_K_ONLINE;
+    argv[2] = CMN_K_HB;
+    argv[3] = CMN_S_BCAST;
+    argv[4] = CMN_S_MSG;
+    argv[5] = user;
+    argv[6] = jti;
+    argv[7] = now;
+    argv[8] = packet;
+    argv[9] = CMN_STR(CMN_BCAST_MAXLEN);
+    return cmn_scripts_int(cmn_script_run(r, &cmn_script_online, 5, 10, argv,
+                                          NULL));
+}

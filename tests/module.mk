@@ -1,0 +1,2 @@
+# tests/module.mk -- binaries of the cross-component test suite.
+TEST_BINS :=

@@ -1,0 +1,47 @@
+# client/module.mk -- the GTK4 desktop client (issue 7). Included by the top
+# Makefile.
+#
+#   client/core/  ChatSession and its parts: Engine.IO/Socket.IO, HTTP API,
+#                 state machine, models (GLib, libsoup-3.0, jansson; no GTK)
+#                 -> $(BUILD)/client/libchatcore.a, unit-tested headless
+#   client/src/   the GTK4 UI (templates in a GResource) -> iseecubes-client
+#   client/tests/ cmocka unit tests of the core; e2e/ the Xvfb end-to-end test
+#
+#   make client          build and run against http://127.0.0.1:$PUBLIC_PORT
+#   make client-e2e      the end-to-end test (real stack, Xvfb)
+#   make install-client  binary, .desktop file and icon under $(PREFIX)
+CLIENT_CORE_PKGS   := gio-2.0 libsoup-3.0 jansson
+CLIENT_UI_PKGS     := gtk4 libsoup-3.0 jansson
+CLIENT_CORE_CFLAGS := $(shell pkg-config --cflags $(CLIENT_CORE_PKGS))
+CLIENT_CORE_LIBS   := $(shell pkg-config --libs $(CLIENT_CORE_PKGS))
+CLIENT_UI_CFLAGS   := $(shell pkg-config --cflags $(CLIENT_UI_PKGS))
+CLIENT_UI_LIBS     := $(shell pkg-config --libs $(CLIENT_UI_PKGS))
+# fail on API newer than Debian 12's GLib 2.74 / GTK 4.8
+CLIENT_VERSION_DEFS := -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
+                       -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
+                       -DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8 \
+                       -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8
+
+CLIENT_CORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/core/*.c))
+CLIENT_CORE_LIB  := $(BUILD)/client/libchatcore.a
+
+$(BUILD)/client/core/%.o: private CPPFLAGS += -Iclient/core \
+        $(CLIENT_CORE_CFLAGS) $(CLIENT_VERSION_DEFS)
+$(BUILD)/client/tests/%.o: private CPPFLAGS += -Iclient/core \
+        $(CLIENT_CORE_CFLAGS) $(CLIENT_VERSION_DEFS)
+
+$(CLIENT_CORE_LIB): $(CLIENT_CORE_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# ---- unit tests: client/tests/test_chat_<module>.c, no display needed ----
+CLIENT_TESTS := $(patsubst client/tests/%.c,$(BUILD)/client/tests/%,\
+                  $(wildcard client/tests/test_*.c))
+TESTS += $(CLIENT_TESTS)
+$(CLIENT_TESTS): $(BUILD)/client/tests/%: $(BUILD)/client/tests/%.o \
+                 $(CLIENT_CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLIENT_CORE_LIBS) $(CMOCKA)
+
+.PHONY: client-unit
+client-unit: $(CLIENT_TESTS)
+	@tests/run-unit.sh $(CLIENT_TESTS)

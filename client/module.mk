@@ -45,3 +45,18 @@ $(CLIENT_TESTS): $(BUILD)/client/tests/%: $(BUILD)/client/tests/%.o \
 .PHONY: client-unit
 client-unit: $(CLIENT_TESTS)
 	@tests/run-unit.sh $(CLIENT_TESTS)
+
+# the session test talks to a loopback server built from these
+$(BUILD)/client/tests/test_chat_session: $(BUILD)/client/tests/chat-fake-server.o
+
+# every core test under valgrind: no definite/indirect leak, no error
+.PHONY: client-valgrind
+client-valgrind: $(CLIENT_TESTS)
+	@for t in $(CLIENT_TESTS); do \
+	    G_SLICE=always-malloc valgrind -q --leak-check=full \
+	        --show-leak-kinds=definite,indirect \
+	        --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+	        --suppressions=client/tests/valgrind.supp $$t >/dev/null 2>$$t.vg \
+	    && echo "valgrind ok: $$t" \
+	    || { echo "valgrind FAILED: $$t (see $$t.vg)"; exit 1; }; \
+	done

@@ -47,6 +47,7 @@ auth_bearer_session(struct auth_ctx *cx, const struct auth_req *rq,
     while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
         n--;
     tok[n] = '\0';
+    claims->sub[0] = '\0';
     s = auth_session_check(&cx->w->redis, cx->app->cfg->key,
                            cx->app->cfg->keylen, tok, rq->h_username,
                            cx->now, claims, &why);
@@ -56,9 +57,10 @@ auth_bearer_session(struct auth_ctx *cx, const struct auth_req *rq,
     }
     auth_app_note_redis(cx->app, 0);
     if (s != AUTH_SESSION_OK) {
+        /* the token's sub is known once the signature checked out */
         cmn_log_info("token", "user=\"%s\" path=%s result=denied reason=%s",
                      auth_text_safe(rq->h_username ? rq->h_username
-                                                   : "(from token)",
+                                    : claims->sub[0] ? claims->sub : "?",
                                     name, sizeof name),
                      auth_text_safe(rq->path, path, sizeof path), why);
         return AUTH_BAD_TOKEN;

@@ -59,7 +59,7 @@ auth_creds_verify(struct auth_ctx *cx, const struct auth_creds *c,
     if (c->has_user) {
         found = auth_users_find(&cx->w->db, c->user, u, err);
         if (found == AUTH_USERS_DOWN || found == AUTH_USERS_ERROR) {
-            auth_app_note_db(cx->app, 1);
+            auth_app_note_db(cx->app, found == AUTH_USERS_DOWN);
             cmn_log_error("login", "user lookup: %s", err);
             return auth_fail(rs, found == AUTH_USERS_DOWN ? AUTH_DB_DOWN
                                                           : AUTH_INTERNAL,

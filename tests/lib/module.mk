@@ -33,6 +33,11 @@ TESTS += $(SIOC_TESTS)
 $(BUILD)/tests/lib/tests/test_sioc_%: $(BUILD)/tests/lib/tests/test_sioc_%.o \
         $(SIOC_TEST_HELPERS) $(LIBSIOC) $(LIBCMN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIOC_LIBS) $(CMOCKA) $(LDLIBS)
+# the HTTP helpers are tested against a libmicrohttpd server in the test
+$(BUILD)/tests/lib/tests/test_sioc_http.o: private CPPFLAGS += \
+                            $(shell pkg-config --cflags libmicrohttpd)
+$(BUILD)/tests/lib/tests/test_sioc_http: private LDLIBS += \
+                            $(shell pkg-config --libs libmicrohttpd)
 
 # interop test: needs the Node server; run with tests/lib/run-interop.sh
 # (not in TESTS or TEST_BINS, whose runners do not start that server)

@@ -43,9 +43,15 @@ include tests/module.mk
 .PHONY: bins
 bins: $(BINS)
 
+# quiet by default; make V=1 shows the commands
+ifneq ($(V),1)
+Q := @
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 deps:
 	@deploy/deps.sh

@@ -1,2 +1,4 @@
-# tests/module.mk -- binaries of the cross-component test suite.
+# tests/module.mk -- binaries of the cross-component test suite. Each test
+# area adds its own fragment: tests/*/module.mk (integration, interop, ...).
 TEST_BINS :=
+include $(sort $(wildcard tests/*/module.mk))

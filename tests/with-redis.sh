@@ -4,7 +4,7 @@
 # and its directory are gone when the command ends.
 set -eu
 dir=$(mktemp -d /tmp/iseecubes-redis.XXXXXX)
-port=$(tests/free-port.sh)
+port=$(deploy/free-port.sh)
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid" \
     --logfile "$dir/redis.log" >/dev/null

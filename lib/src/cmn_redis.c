@@ -14,6 +14,28 @@
 #define CMN_REDIS_BACKOFF_MIN 100
 #define CMN_REDIS_BACKOFF_MAX 2000
 
+/* Scripts to load into every new connection's server (cmn_script_init). */
+#define CMN_SCRIPTS_MAX 32
+static struct cmn_script *cmn_scripts_known[CMN_SCRIPTS_MAX];
+static int cmn_scripts_nknown;
+
+/* SCRIPT LOAD every known script, so pipelined EVALSHA never meets
+ * NOSCRIPT after a Redis restart (a restart always means a reconnect). */
+static void
+cmn_redis_load_scripts(redisContext *c)
+{
+    for (int i = 0; i < cmn_scripts_nknown; i++) {
+        redisReply *rep = redisCommand(c, "SCRIPT LOAD %s",
+                                       cmn_scripts_known[i]->src);
+
+        if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
+            cmn_log_error("redis", "SCRIPT LOAD %s: %s",
+                          cmn_scripts_known[i]->name,
+                          rep ? rep->str : c->errstr);
+        freeReplyObject(rep);
+    }
+}
+
 void
 cmn_redis_init(struct cmn_redis *r, const char *host, int port,
                const char *who)
@@ -51,6 +73,7 @@ cmn_redis_ctx(struct cmn_redis *r)
         return NULL;
     }
     redisEnableKeepAlive(c);
+    cmn_redis_load_scripts(c);
     if (r->down)
         cmn_log_info("redis", "%s: connected again to %s:%d", r->who,
                      r->host, r->port);
@@ -288,6 +311,8 @@ cmn_script_init(struct cmn_script *s)
         s->sha[2 * i + 1] = hex[md[i] & 15];
     }
     s->sha[40] = '\0';
+    if (cmn_scripts_nknown < CMN_SCRIPTS_MAX)
+        cmn_scripts_known[cmn_scripts_nknown++] = s;
 }
 
 redisReply *

@@ -10,10 +10,14 @@
 #define CMN_STR_(x) #x
 #define CMN_STR(x) CMN_STR_(x)
 
-/* KEYS: tokens online hb s:bcast s:msg
- * ARGV: user jti now_ms packet bcast_maxlen */
+/* KEYS: tokens online hb s:bcast s:msg pres:settle
+ * ARGV: user jti now_ms packet bcast_maxlen settle_member
+ * settle_member: when not empty, the pending settle entry this call claims
+ * (-3 when someone else claimed or cancelled it). */
 struct cmn_script cmn_script_online = {"online",
     "local user, jti = ARGV[1], ARGV[2]\n"
+    "if ARGV[6] ~= '' and redis.call('ZREM', KEYS[6], ARGV[6]) == 0 then\n"
+    "  return -3 end\n"
     "if jti ~= 'bot' and redis.call('HGET', KEYS[1], user) ~= jti then\n"
     "  return -1 end\n"
     "local cur = redis.call('HGET', KEYS[2], user)\n"
@@ -45,6 +49,7 @@ struct cmn_script cmn_script_offline = {"offline",
     "  if not tok then return -1 end\n"
     "  revoke = true\n"
     "elseif mode == 'grace' then\n"
+    "  if redis.call('ZREM', KEYS[8], user) == 0 then return -3 end\n"
     "  local where = redis.call('HGET', KEYS[6], user)\n"
     "  if where and where ~= '' then return 0 end\n"
     "else return redis.error_reply('bad mode') end\n"
@@ -52,7 +57,7 @@ struct cmn_script cmn_script_offline = {"offline",
     "  redis.call('HDEL', KEYS[1], user)\n"
     "  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', ARGV[7], tok)\n"
     "end\n"
-    "if not cur then return 0 end\n"
+    "if not cur then redis.call('ZREM', KEYS[3], user) return 0 end\n"
     "redis.call('HDEL', KEYS[2], user)\n"
     "redis.call('ZREM', KEYS[3], user)\n"
     "redis.call('ZREM', KEYS[8], user)\n"
@@ -181,10 +186,10 @@ cmn_presence_offline(struct cmn_redis *r, const char *user,
 
 int
 cmn_presence_online(struct cmn_redis *r, const char *user, const char *jti,
-                    long long now_ms)
+                    long long now_ms, const char *settle_member)
 {
     char packet[256], now[32];
-    const char *argv[10];
+    const char *argv[12];
 
     cmn_packet_presence(packet, sizeof packet, "new_user_online", user);
     snprintf(now, sizeof now, "%lld", now_ms);
@@ -193,11 +198,13 @@ cmn_presence_online(struct cmn_redis *r, const char *user, const char *jti,
     argv[2] = CMN_K_HB;
     argv[3] = CMN_S_BCAST;
     argv[4] = CMN_S_MSG;
-    argv[5] = user;
-    argv[6] = jti;
-    argv[7] = now;
-    argv[8] = packet;
-    argv[9] = CMN_STR(CMN_BCAST_MAXLEN);
-    return cmn_scripts_int(cmn_script_run(r, &cmn_script_online, 5, 10, argv,
+    argv[5] = CMN_K_SETTLE;
+    argv[6] = user;
+    argv[7] = jti;
+    argv[8] = now;
+    argv[9] = packet;
+    argv[10] = CMN_STR(CMN_BCAST_MAXLEN);
+    argv[11] = settle_member ? settle_member : "";
+    return cmn_scripts_int(cmn_script_run(r, &cmn_script_online, 6, 12, argv,
                                           NULL));
 }

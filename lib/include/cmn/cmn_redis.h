@@ -76,7 +76,8 @@ struct cmn_script {
     char sha[41];   /* set by cmn_script_init() */
 };
 
-/* Compute the script's SHA1 (call once per script before threads start). */
+/* Compute the script's SHA1 and have every new connection load it (call
+ * once per script, before threads start). */
 void cmn_script_init(struct cmn_script *s);
 
 /* Run script with nkeys keys followed by args (all in argv/lens).

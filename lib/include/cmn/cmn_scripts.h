@@ -31,16 +31,20 @@ enum cmn_offline_mode {
  * cutoff_ms: for EXPIRE. Returns 1 = went offline (broadcast sent),
  * 0 = no transition (e.g. a newer heartbeat, still connected, or revoked
  * but was not online), -1 = refused (LOGOUT with a stale jti, KILL of a
- * user without a session), -2 = Redis unavailable or script error. */
+ * user without a session), -2 = Redis unavailable or script error,
+ * -3 = GRACE entry already claimed by another replica. */
 int cmn_presence_offline(struct cmn_redis *r, const char *user,
                          enum cmn_offline_mode mode, const char *jti,
                          long long cutoff_ms);
 
 /* Run the online transition: 1 = went online (broadcast + flush request),
  * 0 = was online already (heartbeat refreshed), -1 = jti is not the user's
- * session any more, -2 = Redis unavailable. jti "bot" for bots. */
+ * session any more, -2 = Redis unavailable, -3 = settle_member (the
+ * "user jti" entry of a legacy join's settle delay, or NULL) was claimed
+ * or cancelled by someone else. jti "bot" for bots. */
 int cmn_presence_online(struct cmn_redis *r, const char *user,
-                        const char *jti, long long now_ms);
+                        const char *jti, long long now_ms,
+                        const char *settle_member);
 
 /* The Socket.IO packets of the presence broadcasts. */
 void cmn_packet_presence(char *out, size_t cap, const char *event,

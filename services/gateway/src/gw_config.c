@@ -1,0 +1,68 @@
+/* gw_config.c -- every variable the gateway reads, in one table. */
+#include <stddef.h>
+
+#include "cmn/cmn_env.h"
+#include "gw_config.h"
+
+#define F(field) offsetof(struct gw_config, field)
+static const struct cmn_env_var gw_env[] = {
+    {"LOG_LEVEL", CMN_ENV_CHOICE, F(log_level), "info", 0, 0, 0,
+     "minimum log level", "debug|info|warn|error"},
+    {"GW_BIND", CMN_ENV_STR, F(bind), "127.0.0.1", 0, 0, 0,
+     "address to listen on for nginx"},
+    {"GW_PORT", CMN_ENV_INT, F(port), "8082", 0, 65535, 0,
+     "Engine.IO port; 0 = any free port"},
+    {"HEALTH_BIND", CMN_ENV_STR, F(health_bind), "127.0.0.1", 0, 0, 0,
+     "address of /healthz and /metrics"},
+    {"GW_HEALTH_PORT", CMN_ENV_INT, F(health_port), "9082", 0, 65535, 0,
+     "port of /healthz and /metrics; 0 = any free port"},
+    {"GW_ID", CMN_ENV_STR, F(id), "g1", 0, 0, 0,
+     "replica route id: sid prefix nginx routes polling by"},
+    {"GW_PATH", CMN_ENV_STR, F(path), "/socket.io/", 0, 0, 0,
+     "Socket.IO path"},
+    {"REDIS_HOST", CMN_ENV_STR, F(redis_host), "127.0.0.1", 0, 0, 0,
+     "Redis host"},
+    {"REDIS_PORT", CMN_ENV_INT, F(redis_port), "6379", 1, 65535, 0,
+     "Redis port"},
+    {"JWT_SECRET", CMN_ENV_STR, F(jwt_secret), NULL, 0, 0, CMN_ENV_SECRET,
+     "HS256 key shared with auth (or JWT_SECRET_FILE)"},
+    {"JWT_SECRET_FILE", CMN_ENV_STR, F(jwt_secret_file), NULL, 0, 0, 0,
+     "file holding the HS256 key"},
+    {"ONLINE_SETTLE_MS", CMN_ENV_INT, F(settle_ms), "1000", 0, 60000, 0,
+     "delay of the online step after a legacy join"},
+    {"PING_INTERVAL_MS", CMN_ENV_INT, F(ping_interval_ms), "25000", 100,
+     600000, 0, "Engine.IO pingInterval"},
+    {"PING_TIMEOUT_MS", CMN_ENV_INT, F(ping_timeout_ms), "20000", 100,
+     600000, 0, "Engine.IO pingTimeout"},
+    {"CONNECT_TIMEOUT_MS", CMN_ENV_INT, F(connect_timeout_ms), "45000", 100,
+     600000, 0, "close sessions that join no namespace by then"},
+    {"MAX_PAYLOAD", CMN_ENV_INT, F(max_payload), "1000000", 1024, 100000000,
+     0, "Engine.IO maxPayload, bytes"},
+    {"GW_MAX_CONNECTIONS", CMN_ENV_INT, F(max_connections), "20000", 1,
+     1000000, 0, "sessions this gateway accepts"},
+    {"GW_SEND_QUEUE_MAX", CMN_ENV_INT, F(send_queue_max), "1000", 8,
+     1000000, 0, "packets buffered per socket before it is closed"},
+    {"GW_EVENT_RATE", CMN_ENV_INT, F(event_rate), "100", 0, 1000000, 0,
+     "client events per second per socket (0 = unlimited)"},
+    {"GW_EVENT_BURST", CMN_ENV_INT, F(event_burst), "200", 1, 1000000, 0,
+     "burst allowance of that rate"},
+};
+#undef F
+
+int
+gw_config_load(struct gw_config *cfg)
+{
+    return cmn_env_load(gw_env, sizeof gw_env / sizeof gw_env[0], cfg);
+}
+
+void
+gw_config_log(const struct gw_config *cfg)
+{
+    cmn_env_log(gw_env, sizeof gw_env / sizeof gw_env[0], cfg);
+}
+
+void
+gw_config_usage(void)
+{
+    cmn_env_usage(gw_env, sizeof gw_env / sizeof gw_env[0]);
+}

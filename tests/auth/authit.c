@@ -89,6 +89,13 @@ authit_wait(int (*cond)(void *), void *arg, long timeout_ms)
 
 /* ---- Postgres ------------------------------------------------------------ */
 
+static void
+authit_pg_quiet(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 static PGconn *
 authit_pg(const char *db)
 {
@@ -103,6 +110,7 @@ authit_pg(const char *db)
         PQfinish(c);
         return NULL;
     }
+    PQsetNoticeProcessor(c, authit_pg_quiet, NULL);
     return c;
 }
 

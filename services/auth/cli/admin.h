@@ -53,6 +53,9 @@ int admin_cmd_bulk(struct admin_ctx *ax, int argc, char **argv);
  * Rebuild the mirror (which also revokes sessions of users that are not
  * enabled); returns 0 or -1 (then auth will do it). */
 int admin_redis_sync(struct admin_ctx *ax);
+/* End name's session (after a password change). 0, or -1 when Redis is
+ * not reachable (said so). */
+int admin_redis_revoke(struct admin_ctx *ax, const char *name);
 
 /* admin_password.c: read a password from stdin (no echo on a terminal)
  * into out[AUTH_PASSWORD_MAX + 1]. Returns its length or -1. */

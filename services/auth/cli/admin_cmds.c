@@ -121,6 +121,7 @@ admin_cmd_passwd(struct admin_ctx *ax, int argc, char **argv)
     if ((st = admin_report(rc, argv[1], err)) != 0)
         return st;
     printf("password of %s changed\n", argv[1]);
+    admin_redis_revoke(ax, argv[1]);
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cmn/cmn_err.h"
+#include "cmn/cmn_scripts.h"
 
 #include "admin.h"
 #include "auth_mirror.h"
@@ -25,5 +26,27 @@ admin_redis_sync(struct admin_ctx *ax)
         return -1;
     }
     printf("redis: users mirror rebuilt (%ld enabled users)\n", n);
+    return 0;
+}
+
+int
+admin_redis_revoke(struct admin_ctx *ax, const char *name)
+{
+    int rc;
+
+    if (ax->cfg->redis_port == 0) {
+        printf("note: REDIS_PORT=0: a session of %s stays valid until it "
+               "ends\n", name);
+        return -1;
+    }
+    rc = cmn_presence_offline(&ax->redis, name, CMN_OFFLINE_KILL, NULL, 0);
+    if (rc == -2) {
+        printf("note: Redis at %s:%d unreachable: a session of %s stays "
+               "valid until it ends\n", ax->cfg->redis_host,
+               ax->cfg->redis_port, name);
+        return -1;
+    }
+    if (rc >= 0)
+        printf("redis: session of %s revoked\n", name);
     return 0;
 }

@@ -62,18 +62,18 @@ unit: $(BINS) $(TESTS)
 	@tests/with-redis.sh tests/run-unit.sh $(TESTS)
 
 test: deps
-	@$(MAKE) --no-print-directory bins tests-bins
-	@tests/run-all.sh $(BUILD)
+	@$(MAKE) --no-print-directory -j2 bins tests-bins
+	@TESTS="$(TESTS)" tests/run-all.sh $(BUILD)
 
 .PHONY: tests-bins
 tests-bins: $(TESTS) $(TEST_BINS)
 
 integration: bins tests-bins
-	@tests/integration/run.sh $(BUILD)
+	@tests/integration/run.sh $(BUILD) $(T)
 
 run: deps
-	@$(MAKE) --no-print-directory bins
-	@deploy/stack.sh run
+	@$(MAKE) --no-print-directory -j2 bins
+	@BUILD=$(BUILD) deploy/stack.sh run
 
 stop:
 	@deploy/stack.sh stop

@@ -15,7 +15,8 @@
 #
 # Settings (environment): PUBLIC_PORT (run: 5000; start: a free port),
 # GATEWAYS (1), RELAYS (1), PRESENCES (1), BUILD (build), STACK_FAST=1
-# (Postgres without fsync: tests only), and every service variable
+# (Postgres without fsync: tests only), STACK_PG_TEMPLATE (tests: copy a
+# cached empty cluster instead of running initdb), and every service variable
 # (OPENAI_API_KEY, KEEP_ALIVE_DELAY_BETWEEN_EVENTS, ...) which is passed on
 # to the services that read it.
 set -euo pipefail
@@ -50,19 +51,27 @@ start_proc() {
     echo $! >"$DIR/run/$name.pid"
 }
 
-alive() { [ -f "$DIR/run/$1.pid" ] && kill -0 "$(cat "$DIR/run/$1.pid")" 2>/dev/null; }
+# running PID: exists and is not a zombie (our daemons are reparented to
+# init, which may reap them late)
+running() {
+    local st
+    st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$st" ] && [ "$st" != Z ]
+}
 
-# stop_pid NAME: SIGTERM, wait up to 10 s, then SIGKILL
+alive() { [ -f "$DIR/run/$1.pid" ] && running "$(cat "$DIR/run/$1.pid")"; }
+
+# stop_proc NAME: SIGTERM, wait up to 10 s, then SIGKILL
 stop_proc() {
     local name=$1 pid i=0
     [ -f "$DIR/run/$name.pid" ] || return 0
     pid=$(cat "$DIR/run/$name.pid")
     if kill -TERM "$pid" 2>/dev/null; then
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+        while running "$pid" && [ $i -lt 200 ]; do
             sleep 0.05
             i=$((i + 1))
         done
-        if kill -0 "$pid" 2>/dev/null; then
+        if running "$pid"; then
             log "$name did not stop in 10 s; killing it"
             kill -KILL "$pid" 2>/dev/null || true
         fi
@@ -123,15 +132,32 @@ EOF
 
 # ---- Postgres --------------------------------------------------------------
 
+# pg_initdb DATA: a new cluster; with STACK_PG_TEMPLATE (tests) the first
+# cluster is kept as a template and later ones are copies of it
+pg_initdb() {
+    local data=$1 tmpl=${STACK_PG_TEMPLATE:-} nosync=""
+    [ "${STACK_FAST:-0}" = 1 ] && nosync=-N
+    if [ -n "$tmpl" ] && [ -f "$tmpl/PG_VERSION" ]; then
+        cp -a "$tmpl" "$data"
+        return
+    fi
+    log "initdb $data"
+    runuser -u postgres -- "$PGBIN/initdb" -D "$data" -U postgres $nosync \
+        --auth=trust -E UTF8 --locale=C.UTF-8 >>"$DIR/logs/postgres.log" 2>&1 \
+        || die "initdb failed (see $DIR/logs/postgres.log)"
+    if [ -n "$tmpl" ]; then
+        mkdir -p "$(dirname "$tmpl")"
+        rm -rf "$tmpl.tmp" && cp -a "$data" "$tmpl.tmp" && mv "$tmpl.tmp" "$tmpl" || true
+    fi
+}
+
 pg_start() {
     local data=$DIR/pg/data opts
     mkdir -p "$DIR/pg"
+    chmod a+x "$DIR"            # postgres must reach its directory
     chown postgres:postgres "$DIR/pg"
     if [ ! -f "$data/PG_VERSION" ]; then
-        log "initdb $data"
-        runuser -u postgres -- "$PGBIN/initdb" -D "$data" -U postgres \
-            --auth=trust -E UTF8 --locale=C.UTF-8 >>"$DIR/logs/postgres.log" 2>&1 \
-            || die "initdb failed (see $DIR/logs/postgres.log)"
+        pg_initdb "$data"
     fi
     opts="-k $DIR/pg -p $PG_PORT -c listen_addresses=127.0.0.1"
     if [ "${STACK_FAST:-0}" = 1 ]; then
@@ -170,7 +196,7 @@ redis_stop() {
     redis-cli -p "$(sed -n 's/^REDIS_PORT=//p' "$DIR/stack.env")" shutdown >/dev/null 2>&1 || true
     local i=0 pid
     pid=$(cat "$DIR/run/redis.pid" 2>/dev/null || true)
-    while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+    while [ -n "$pid" ] && running "$pid" && [ $i -lt 100 ]; do
         sleep 0.05; i=$((i + 1))
     done
     rm -f "$DIR/run/redis.pid"
@@ -251,7 +277,7 @@ nginx_stop() {
     [ -f "$DIR/run/nginx.pid" ] || return 0
     kill -QUIT "$(cat "$DIR/run/nginx.pid")" 2>/dev/null || true
     local i=0
-    while kill -0 "$(cat "$DIR/run/nginx.pid")" 2>/dev/null && [ $i -lt 100 ]; do
+    while running "$(cat "$DIR/run/nginx.pid")" && [ $i -lt 100 ]; do
         sleep 0.05; i=$((i + 1))
     done
     rm -f "$DIR/run/nginx.pid"
@@ -319,7 +345,7 @@ do_run() {
     while sleep 2; do
         for f in "$DIR"/run/*.pid; do
             [ -f "$f" ] || continue
-            kill -0 "$(cat "$f")" 2>/dev/null || { log "$(basename "$f" .pid) has exited (see its log)"; rm -f "$f"; }
+            running "$(cat "$f")" || { log "$(basename "$f" .pid) has exited (see its log)"; rm -f "$f"; }
         done
     done
 }

@@ -373,6 +373,28 @@ relay_need_users(struct relay_batchctx *bc)
     return 0;
 }
 
+/* A peer we do not know may be a user created a moment ago: check the
+ * directory's version again before dropping (at most every 100 ms). */
+static int
+relay_refresh_if_unknown(struct relay_batchctx *bc)
+{
+    struct relay *rl = bc->rl;
+    long long now = cmn_mono_ms();
+
+    for (size_t i = 0; i < bc->n; i++) {
+        const struct relay_msg *m = &bc->msgs[i];
+
+        if (m->kind == RELAY_K_MSG &&
+            relay_cache_role(&rl->cache, m->peer) == RELAY_ROLE_NONE) {
+            if (now - rl->cache.users_at < 100)
+                return 0;
+            rl->cache.users_at = 0;         /* due now */
+            return relay_cache_refresh(&rl->cache, &rl->r, 0);
+        }
+    }
+    return 0;
+}
+
 /* ---- writing ------------------------------------------------------------------ */
 
 /* Run the inbox scripts, then turn their answers into acks and notices.
@@ -529,6 +551,7 @@ relay_batch(struct relay *rl, const redisReply *entries)
         relay_parse(entries->element[i], &bc.msgs[i]);
     if (relay_need_users(&bc) != 0 ||
         relay_cache_refresh(&rl->cache, &rl->r, 0) != 0 ||
+        relay_refresh_if_unknown(&bc) != 0 ||
         relay_state_fetch(&rl->st, &rl->r) != 0)
         goto out;
     for (size_t i = 0; i < bc.n; i++)

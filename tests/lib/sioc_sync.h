@@ -29,7 +29,8 @@ struct sioc_conn *sioc_open_blocking_opts(const struct sioc_opts *opts,
  * queued for c or timeout_ms passes. 0: *out holds it (owned; free with
  * sioc_event_cleanup). -1: timeout, or c closed with no such event left
  * (sioc_conn_state() tells which), or c is not a blocking connection.
- * Events queued before a close can still be taken after it. */
+ * Events queued before a close can still be taken after it. timeout_ms 0
+ * only looks at what is already queued. */
 int sioc_wait_event(struct sioc_conn *c, const char *name, int timeout_ms,
                     struct sioc_event *out);
 /* The same for the ack of our emit with id `id` (-1: any ack). */

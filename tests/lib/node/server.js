@@ -2,17 +2,20 @@
 // package.json) that tests/lib/tests/interop_sioc.c drives through
 // tests/lib/run-interop.sh. Listens on 127.0.0.1, port 0 (the kernel picks
 // one) and writes {"port":N} to the file named by argv[2] once listening.
-// A short pingInterval makes server pings happen within a test.
+// A short pingInterval makes server pings happen within a test
+// (SIOC_PING_INTERVAL / SIOC_PING_TIMEOUT override it, e.g. for a load run).
 'use strict';
 const http = require('http');
 const fs = require('fs');
 const { Server } = require('socket.io');
 
 const portFile = process.argv[2];
+// SIOC_QUIET=1 (load runs): no peer_left broadcast, no per-socket log line
+const quiet = process.env.SIOC_QUIET === '1';
 const httpServer = http.createServer();
 const io = new Server(httpServer, {
-  pingInterval: 300,
-  pingTimeout: 400,
+  pingInterval: Number(process.env.SIOC_PING_INTERVAL || 300),
+  pingTimeout: Number(process.env.SIOC_PING_TIMEOUT || 400),
   transports: ['websocket'],
   maxHttpBufferSize: 1e6,
 });
@@ -77,16 +80,20 @@ io.on('connection', (socket) => {
     socket.disconnect(true);
   });
   socket.on('close_ws', () => raw().close(4001, 'go away'));
-  socket.on('disconnect', (reason) => {
+  socket.on('disconnect', (reason, details) => {
+    if (quiet) return;
     socket.broadcast.emit('peer_left', { sid: socket.id, reason });
-    process.stdout.write(JSON.stringify({ disconnect: socket.id, reason }) + '\n');
+    const why = details && (details.message || details.description);
+    process.stdout.write(JSON.stringify({ disconnect: socket.id, reason,
+                                          details: why ? String(why) : undefined }) + '\n');
   });
 });
 
-httpServer.listen(0, '127.0.0.1', () => {
+httpServer.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   const { port } = httpServer.address();
   fs.writeFileSync(portFile + '.tmp', JSON.stringify({ port }));
   fs.renameSync(portFile + '.tmp', portFile);
 });
 
-process.on('SIGTERM', () => { io.close(); process.exit(0); });
+// exit at once: io.close() would run every socket's disconnect handler
+process.on('SIGTERM', () => process.exit(0));

@@ -5,6 +5,8 @@
 # build/tests/lib/tests/interop_sioc against it, stop the server by PID.
 #
 #   tests/lib/run-interop.sh            from the top of the checkout
+#   tests/lib/run-interop.sh BUILD      build dir as tests/run-all.sh passes
+#                                       it (build, or build/san = SAN=1)
 #   SAN=1 tests/lib/run-interop.sh      the ASan+UBSan build
 #   VALGRIND=1 tests/lib/run-interop.sh under valgrind (leak check)
 #
@@ -13,6 +15,10 @@ set -eu
 cd "$(dirname "$0")/../.."
 node_dir=tests/lib/node
 san=${SAN:-0}
+case "${1:-}" in
+    */san) san=1 ;;
+    ?*) san=0 ;;
+esac
 build=build
 [ "$san" = 1 ] && build=build/san
 bin=$build/tests/lib/tests/interop_sioc

@@ -34,6 +34,29 @@ $(CLIENT_CORE_LIB): $(CLIENT_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
+# ---- the app: client/src/*.c + templates/CSS/icon in a GResource ----------
+CLIENT_UI_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/src/*.c)) \
+                    $(BUILD)/client/src/chat-resources.o
+CLIENT_GRESOURCE := client/src/chat.gresource.xml
+CLIENT_RES_DEPS  := $(shell glib-compile-resources --sourcedir=client/src \
+                      --generate-dependencies $(CLIENT_GRESOURCE))
+
+$(BUILD)/client/src/%.o: private CPPFLAGS += -Iclient/core -Iclient/src \
+        $(CLIENT_UI_CFLAGS) $(CLIENT_VERSION_DEFS)
+
+$(BUILD)/client/src/chat-resources.c: $(CLIENT_GRESOURCE) $(CLIENT_RES_DEPS)
+	@mkdir -p $(@D)
+	glib-compile-resources --sourcedir=client/src --target=$@ \
+	    --generate-source $<
+
+$(BUILD)/client/src/chat-resources.o: $(BUILD)/client/src/chat-resources.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+BINS += $(BUILD)/bin/iseecubes-client
+$(BUILD)/bin/iseecubes-client: $(CLIENT_UI_OBJS) $(CLIENT_CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLIENT_UI_LIBS) $(LDLIBS)
+
 # ---- unit tests: client/tests/test_chat_<module>.c, no display needed ----
 CLIENT_TESTS := $(patsubst client/tests/%.c,$(BUILD)/client/tests/%,\
                   $(wildcard client/tests/test_*.c))
@@ -60,3 +83,34 @@ client-valgrind: $(CLIENT_TESTS)
 	    && echo "valgrind ok: $$t" \
 	    || { echo "valgrind FAILED: $$t (see $$t.vg)"; exit 1; }; \
 	done
+
+# ---- running, end-to-end test, install --------------------------------------
+# the e2e test's stand-in notification server; in BINS so that a plain
+# `make` has everything the e2e run needs
+CLIENT_NOTIFY_RECORDER := $(BUILD)/client/tests/e2e/chat-notify-recorder
+BINS += $(CLIENT_NOTIFY_RECORDER)
+$(BUILD)/client/tests/e2e/%.o: private CPPFLAGS += $(CLIENT_CORE_CFLAGS) \
+        $(CLIENT_VERSION_DEFS)
+$(CLIENT_NOTIFY_RECORDER): $(CLIENT_NOTIFY_RECORDER).o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLIENT_CORE_LIBS)
+
+# `make client`: the app against the stack of `make run` (PUBLIC_PORT, 5000)
+client: $(BUILD)/bin/iseecubes-client
+	$(BUILD)/bin/iseecubes-client --server http://127.0.0.1:$${PUBLIC_PORT:-5000}
+
+# the Xvfb end-to-end test against a real stack of its own (free ports)
+.PHONY: client-e2e
+client-e2e: bins
+	@client/tests/e2e/run.sh $(BUILD)
+
+PREFIX ?= /usr/local
+CLIENT_APP_ID := org.iseecubes.Client
+.PHONY: install-client
+install-client: $(BUILD)/bin/iseecubes-client
+	install -Dm755 $< $(DESTDIR)$(PREFIX)/bin/iseecubes-client
+	install -Dm644 client/data/$(CLIENT_APP_ID).desktop \
+	    $(DESTDIR)$(PREFIX)/share/applications/$(CLIENT_APP_ID).desktop
+	install -Dm644 client/data/$(CLIENT_APP_ID).svg \
+	    $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(CLIENT_APP_ID).svg
+	-[ -n "$(DESTDIR)" ] || gtk4-update-icon-cache -qtf $(PREFIX)/share/icons/hicolor
+	-[ -n "$(DESTDIR)" ] || update-desktop-database -q $(PREFIX)/share/applications

@@ -390,8 +390,6 @@ chat_session_run_effects (ChatSession       *self,
       g_clear_handle_id (&self->retry_timer, g_source_remove);
       self->retry_timer = g_timeout_add (delay_ms, on_retry_cb, self);
     }
-  if (fx & CHAT_EFFECT_ANNOUNCE_DOWN)
-    g_signal_emit (self, signals[SIG_SERVER_DOWN], 0);
 }
 
 /* The sticky message after ev; reason is the socket's or server's word. */
@@ -458,6 +456,9 @@ chat_session_dispatch (ChatSession *self,
   chat_session_explain (self, ev, fx, was_automatic, expired,
                         reason != NULL ? reason : "no reason given");
   _chat_session_sync (self);
+  /* after the notice is set: listeners show it */
+  if (fx & CHAT_EFFECT_ANNOUNCE_DOWN)
+    g_signal_emit (self, signals[SIG_SERVER_DOWN], 0);
   g_object_unref (self);
 }
 

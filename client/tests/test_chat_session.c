@@ -305,7 +305,10 @@ static void
 on_server_down_cb (ChatSession *session,
                    gpointer     user_data)
 {
-  (void) session;
+  /* the notice is already there for whoever shows it */
+  assert_string_equal (chat_session_get_notice (session),
+                       "Error: Chat Server is temporary down. "
+                       "Please re login and re connect.");
   ((Fixture *) user_data)->server_down++;
 }
 

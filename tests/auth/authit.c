@@ -1,5 +1,6 @@
 /* authit.c -- environment, deadlines, waiting and Postgres helpers of the
  * auth integration tests (see authit.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -164,6 +165,25 @@ authit_db_long(const char *name, const char *sql)
     PQclear(res);
     PQfinish(c);
     return v;
+}
+
+long
+authit_migrations_shipped(void)
+{
+    DIR *d = opendir("deploy/migrations");
+    struct dirent *de;
+    long n = 0;
+
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+
+        if (de->d_name[0] >= '0' && de->d_name[0] <= '9' && len > 4 &&
+            strcmp(de->d_name + len - 4, ".sql") == 0)
+            n++;
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
 }
 
 /* pg_ctl as the postgres user (Postgres refuses root). */

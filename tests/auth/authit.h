@@ -44,6 +44,8 @@ int authit_db_create(const char *name);
 long authit_db_long(const char *name, const char *sql);
 /* Run a statement on database name. 0 or -1. */
 int authit_db_exec(const char *name, const char *sql);
+/* How many NNN_*.sql files deploy/migrations holds. */
+long authit_migrations_shipped(void);
 /* Stop / start the cluster of with-postgres.sh. 0 or -1. */
 int authit_pg_stop(void);
 int authit_pg_start(void);

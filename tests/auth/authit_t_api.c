@@ -223,7 +223,8 @@ test_sql_in_names_is_just_a_name(void **state)
                          401);
     assert_int_equal(authit_db_long(DB, "SELECT count(*) FROM users"), users);
     assert_int_equal(authit_db_long(DB, "SELECT count(*) FROM "
-                                    "schema_migrations"), 2);
+                                    "schema_migrations"),
+                     authit_migrations_shipped());
     /* and the path version of the same */
     assert_int_equal(authit_contacts_status(auth.port, "x%27%20OR%201=1",
                                             "x"), 401);

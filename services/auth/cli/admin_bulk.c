@@ -149,6 +149,8 @@ admin_bulk_insert(struct admin_ctx *ax, const struct admin_bulk *b)
     }
     if (auth_db_command(&ax->db, "COMMIT", err) != 0)
         goto fail;
+    /* fresh statistics, so the enabled-users scan stays an index scan */
+    auth_db_command(&ax->db, "ANALYZE users", NULL);
     cmn_buf_free(&names);
     sodium_memzero(hashes.p, hashes.cap);
     cmn_buf_free(&hashes);

@@ -1,6 +1,7 @@
 /* auth_contacts.c -- GET /get_contacts_list/<username> (see
  * auth_contacts.h for the body). Reads the enabled users from Postgres
  * and the online ones from Redis on every call, so it is always current. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,10 +114,11 @@ struct auth_contacts_names {
 };
 
 static void
-auth_contacts_collect(void *arg, const struct auth_user *u)
+auth_contacts_collect(void *arg, const char *name, const char *role)
 {
     struct auth_contacts_names *l = arg;
 
+    (void)role;
     if (l->oom)
         return;
     if (l->n == l->cap) {
@@ -130,7 +132,7 @@ auth_contacts_collect(void *arg, const struct auth_user *u)
         l->v = v;
         l->cap = cap;
     }
-    memcpy(l->v[l->n++], u->name, sizeof u->name);
+    snprintf(l->v[l->n++], sizeof *l->v, "%s", name);
 }
 
 /* Build the body from the user list and HKEYS online. */
@@ -183,7 +185,7 @@ AUTH_HANDLER(auth_contacts_handle)
     if (strcmp(arg, cl.sub) != 0)
         return auth_fail(rs, AUTH_FORBIDDEN, "A user may only read their "
                          "own contacts list");
-    u = auth_users_list(&cx->w->db, 1, auth_contacts_collect, &l, err);
+    u = auth_users_enabled(&cx->w->db, auth_contacts_collect, &l, err);
     if (u != AUTH_USERS_OK) {
         auth_app_note_db(cx->app, u == AUTH_USERS_DOWN);
         cmn_log_error("contacts", "user list: %s", err);

@@ -62,10 +62,12 @@ static const char *
 auth_http_default_msg(enum auth_result r)
 {
     switch (r) {
+    case AUTH_BAD_REQUEST:  return "Bad request";
     case AUTH_BAD_TOKEN:    return "Invalid JWT";
     case AUTH_FORBIDDEN:    return "Forbidden";
     case AUTH_NOT_FOUND:    return "Not found";
     case AUTH_METHOD:       return "Method not allowed";
+    case AUTH_CONFLICT:     return "Conflict";
     case AUTH_TOO_LARGE:    return "Request body too large";
     case AUTH_RATE_LIMITED: return "Too many requests";
     case AUTH_DB_DOWN:

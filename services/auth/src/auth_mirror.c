@@ -42,7 +42,7 @@ struct auth_mirror_rows {
 };
 
 static void
-auth_mirror_collect(void *arg, const struct auth_user *u)
+auth_mirror_collect(void *arg, const char *name, const char *role)
 {
     struct auth_mirror_rows *rows = arg;
 
@@ -59,8 +59,8 @@ auth_mirror_collect(void *arg, const struct auth_user *u)
         rows->v = v;
         rows->cap = cap;
     }
-    memcpy(rows->v[rows->n].name, u->name, sizeof u->name);
-    memcpy(rows->v[rows->n].role, u->role, sizeof u->role);
+    snprintf(rows->v[rows->n].name, sizeof rows->v[rows->n].name, "%s", name);
+    snprintf(rows->v[rows->n].role, sizeof rows->v[rows->n].role, "%s", role);
     rows->n++;
 }
 
@@ -156,7 +156,7 @@ auth_mirror_rebuild(struct auth_db *db, struct cmn_redis *r, char *err)
     struct auth_mirror_rows rows = {NULL, 0, 0, 0};
     long rc = -1;
 
-    if (auth_users_list(db, 1, auth_mirror_collect, &rows, err) !=
+    if (auth_users_enabled(db, auth_mirror_collect, &rows, err) !=
         AUTH_USERS_OK)
         goto out;
     if (rows.oom) {

@@ -191,6 +191,26 @@ auth_users_list(struct auth_db *db, int enabled_only, auth_users_each_fn each,
 }
 
 enum auth_users_rc
+auth_users_enabled(struct auth_db *db, auth_users_name_fn each, void *arg,
+                   char *err)
+{
+    PGresult *res = auth_db_exec(db, "SELECT name, role FROM users WHERE "
+                                 "status = 'enabled' ORDER BY name "
+                                 "COLLATE \"C\"", 0, NULL, 1, err);
+    int n;
+
+    if (res == NULL)
+        return AUTH_USERS_DOWN;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        return auth_users_sql_error(res, err);
+    n = PQntuples(res);
+    for (int i = 0; i < n; i++)
+        each(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+    PQclear(res);
+    return AUTH_USERS_OK;
+}
+
+enum auth_users_rc
 auth_users_version(struct auth_db *db, long long *ver, char *err)
 {
     PGresult *res = auth_db_exec(db, "SELECT version FROM users_meta "

@@ -36,10 +36,10 @@ cmn_buf_reserve(struct cmn_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     char *p;
 
+    if (need <= b->len)                 /* len + extra + 1 wrapped */
+        return -1;
     if (need <= b->cap)
         return 0;
-    if (need < b->len)                  /* overflow */
-        return -1;
     while (cap < need)
         cap = (cap > ((size_t)-1) / 2) ? need : cap * 2;
     p = realloc(b->p, cap);

@@ -4,8 +4,10 @@
 A stock python-socketio client driven the way the original desktop client
 works: POST /log_in, connect (polling, then websocket upgrade), GET
 /get_contacts_list/<user> with headers username + jwt, one 'join' per room,
-'connection_alive' every few seconds. It waits until the app's user is
-online, sends one message, and waits for the answer. Exit 0 only if the
+'connection_alive' every few seconds. Optionally it first sends a message at
+once (while the app's user is still offline: the server keeps it), then it
+waits until the app's user is online, sends one message, and waits for
+the answer. Exit 0 only if the
 answer arrived. Everything it sees is printed, one line per event.
 """
 import argparse
@@ -27,6 +29,8 @@ def main():
     ap.add_argument("--user", required=True)
     ap.add_argument("--password", required=True)
     ap.add_argument("--peer", required=True)
+    ap.add_argument("--say-first", default=None,
+                    help="send this at once, while the peer may be offline")
     ap.add_argument("--say", required=True)
     ap.add_argument("--expect", required=True)
     ap.add_argument("--timeout", type=float, default=60)
@@ -79,6 +83,14 @@ def main():
                 log("heartbeat:", e)
 
     threading.Thread(target=heartbeat, daemon=True).start()
+
+    if a.say_first is not None:
+        sio.emit("client_sends_message",
+                 {"sender": a.user, "content": a.say_first,
+                  "conversation_room": book["contacts"][a.peer], "jwt": token},
+                 callback=lambda *ack: log("ack", ack))
+        log("first message sent; %s online: %s" %
+            (a.peer, a.peer in book.get("currently_online", [])))
 
     while a.peer not in contacts().get("currently_online", []):
         if time.monotonic() > deadline:

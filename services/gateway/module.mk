@@ -13,6 +13,15 @@ $(BUILD)/bin/gateway: $(GW_OBJS) $(LIBCMN)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(LDLIBS)
 
+# the conformance server: the engine without Redis (conformance/)
+GW_CONF_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/gateway/conformance/*.c))
+GW_ENGINE_OBJS := $(addprefix $(BUILD)/services/gateway/src/,gw_eio.o gw_sio.o \
+    gw_engine.o gw_queue.o gw_session.o gw_server.o)
+BINS += $(BUILD)/bin/gateway-conformance
+$(BUILD)/bin/gateway-conformance: $(GW_CONF_OBJS) $(GW_ENGINE_OBJS) $(LIBCMN)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(LDLIBS)
+
 # unit tests: services/gateway/tests/test_gw_<module>.c
 GW_TESTS := $(patsubst services/gateway/tests/%.c,$(BUILD)/services/gateway/tests/%,$(wildcard services/gateway/tests/test_*.c))
 TESTS += $(GW_TESTS)

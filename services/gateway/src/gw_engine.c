@@ -193,7 +193,8 @@ gw_engine_open(struct gw_engine *e, enum gw_transport transport)
     gw_engine_send_text(e, s, b.p, b.len);
     cmn_buf_free(&b);
     s->ping_at = now + e->cfg.ping_interval_ms;
-    s->connect_by = now + e->cfg.connect_timeout_ms;
+    s->connect_by = e->cfg.connect_timeout_ms > 0
+                        ? now + e->cfg.connect_timeout_ms : 0;
     gw_engine_reschedule(e, s);
     return s;
 }
@@ -210,22 +211,31 @@ gw_engine_count(const struct gw_engine *e)
     return (unsigned)e->table.count;
 }
 
-void
-gw_engine_close(struct gw_engine *e, struct gw_session *s,
-                const char *reason)
+/* Close s; a held poll is answered with `final` ("1", or "6" when the
+ * client itself closed: it only needs its pending request to end). */
+static void
+gw_engine_close_with(struct gw_engine *e, struct gw_session *s,
+                     const char *reason, struct gw_pkt *final)
 {
     if (s->closed)
         return;
     s->closed = 1;
     gw_heap_remove(e, s);
     gw_table_del(&e->table, s);
-    if (e->aops.on_leave)
+    if (e->aops.on_leave != NULL)
         e->aops.on_leave(e->aops.app, s, NULL, reason);
-    e->tops.drop(s, reason, e->close);
+    e->tops.drop(s, reason, final);
     gw_binpend_free(s->bin);
     gw_queue_clear(&s->out);
     gw_nsp_free_all(s);
     free(s);
+}
+
+void
+gw_engine_close(struct gw_engine *e, struct gw_session *s,
+                const char *reason)
+{
+    gw_engine_close_with(e, s, reason, e->close);
 }
 
 void
@@ -367,6 +377,9 @@ gw_engine_sio_dispatch(struct gw_engine *e, struct gw_session *s,
             e->aops.on_leave(e->aops.app, s, n->name,
                              "client namespace disconnect");
             gw_nsp_del(s, n);
+            /* as the reference server: no namespace left, no session */
+            if (s->nsps == NULL)
+                gw_engine_close(e, s, "client namespace disconnect");
         }
         return;
     case GW_SIO_EVENT:
@@ -480,10 +493,13 @@ gw_engine_input(struct gw_engine *e, struct gw_session *s,
         }
         return;
     case GW_EIO_MESSAGE:
-        gw_engine_sio_input(e, s, p);
+        if (e->aops.on_message != NULL)
+            e->aops.on_message(e->aops.app, s, p->data, p->len, p->binary);
+        else
+            gw_engine_sio_input(e, s, p);
         return;
     case GW_EIO_CLOSE:
-        gw_engine_close(e, s, "client close");
+        gw_engine_close_with(e, s, "client close", e->noop);
         return;
     case GW_EIO_NOOP:
         return;

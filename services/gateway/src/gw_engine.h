@@ -24,7 +24,8 @@ struct gw_engine_config {
     int ping_interval_ms;
     int ping_timeout_ms;
     int max_payload;            /* bytes per packet / per POST body */
-    int connect_timeout_ms;     /* Socket.IO CONNECT must come by then */
+    int connect_timeout_ms;     /* Socket.IO CONNECT must come by then
+                                 * (0 = no limit) */
     unsigned send_queue_max;    /* packets buffered per session */
     unsigned max_sessions;
 };
@@ -64,6 +65,10 @@ struct gw_app_ops {
     void (*on_leave)(void *app, struct gw_session *s, const char *nsp,
                      const char *reason);
     void *app;
+    /* Raw Engine.IO mode (the engine.io conformance server): when set,
+     * every MESSAGE packet goes here and Socket.IO is not spoken at all. */
+    void (*on_message)(void *app, struct gw_session *s, const char *data,
+                       size_t len, int binary);
 };
 
 struct gw_engine *gw_engine_new(const struct gw_engine_config *cfg,

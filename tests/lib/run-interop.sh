@@ -31,9 +31,16 @@ command -v npm >/dev/null 2>&1 || { echo "interop: npm is not installed" >&2; ex
 if ! (cd "$node_dir" && node -e 'require("socket.io")' >/dev/null 2>&1 &&
       npm ls --depth=0 >/dev/null 2>&1); then
     echo "interop: installing the socket.io server (npm ci)"
-    (cd "$node_dir" && { npm ci --offline --no-audit --no-fund --loglevel=error ||
-                         npm ci --prefer-offline --no-audit --no-fund --loglevel=error; }) ||
-        { echo "interop: npm ci failed in $node_dir" >&2; exit 1; }
+    log=$(mktemp /tmp/sioc-npm.XXXXXX)
+    if ! (cd "$node_dir" &&
+          { npm ci --offline --no-audit --no-fund --loglevel=error >"$log" 2>&1 ||
+            npm ci --prefer-offline --no-audit --no-fund --loglevel=error >>"$log" 2>&1; }); then
+        echo "interop: npm ci failed in $node_dir (offline cache, then registry):" >&2
+        cat "$log" >&2
+        rm -f "$log"
+        exit 1
+    fi
+    rm -f "$log"
 fi
 
 make --no-print-directory -s SAN="$san" "$bin"

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cmn/cmn_proc.h"
 #include "sioc_conn_priv.h"
 #include "sioc_json.h"
 #include "sioc_ws_frame.h"
@@ -405,6 +406,8 @@ sioc_conn_new(struct sioc_loop *l, const struct sioc_opts *o,
     c->cb = cb != NULL ? cb : &sioc_no_callbacks;
     c->user = user;
     c->state = SIOC_ST_TCP;
+    c->started_ms = cmn_mono_ms();
+    c->stats.connect_ms = -1;
     sioc_timer_init(&c->timer, sioc_conn_on_timer, c);
     cmn_buf_init(&c->rx);
     cmn_buf_init(&c->msg);

@@ -104,6 +104,8 @@ struct sioc_stats {
     unsigned long dropped;         /* packets ignored: other namespace,
                                     * binary attachments, long names,
                                     * full event queue */
+    long connect_ms;               /* ms from sioc_conn_new() to the
+                                    * CONNECT reply; -1 until it came */
 };
 
 /* Create a connection owned by loop l and start connecting. opts, cb and

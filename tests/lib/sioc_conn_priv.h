@@ -43,6 +43,7 @@ struct sioc_conn {
     int doomed;                  /* sioc_conn_free() was called */
     enum sioc_close_reason reason;
     char detail[CMN_ERR_LEN];
+    long long started_ms;        /* monotonic, at sioc_conn_new() */
     struct sioc_stats stats;
     struct sioc_queue *queue;    /* queue mode (blocking API) */
     void (*destroy_hook)(struct sioc_loop *l);

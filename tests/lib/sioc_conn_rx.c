@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmn/cmn_json.h"
+#include "cmn/cmn_proc.h"
 #include "sioc_conn_priv.h"
 #include "sioc_sio.h"
 #include "sioc_ws_frame.h"
@@ -43,6 +44,7 @@ sioc_conn_on_connected(struct sioc_conn *c, struct cmn_json_span d)
         cmn_json_get_string(d, "sid", c->sid, sizeof c->sid) < 0)
         c->sid[0] = '\0';
     c->state = SIOC_ST_CONNECTED;
+    c->stats.connect_ms = (long)(cmn_mono_ms() - c->started_ms);
     sioc_conn_arm_ping(c);
     if (c->cb->on_connect != NULL)
         c->cb->on_connect(c, c->sid, c->user);

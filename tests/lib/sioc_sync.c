@@ -70,7 +70,9 @@ sioc_open_blocking_opts(const struct sioc_opts *opts, char *err)
     while (sioc_conn_state(c) < SIOC_ST_CONNECTED &&
            sioc_sync_step(deadline) == 0)
         ;
-    if (sioc_conn_state(c) != SIOC_ST_CONNECTED) {
+    /* connected, even if the server closed it in the same breath: the
+     * caller may still take what was queued */
+    if (sioc_conn_stats(c)->connect_ms < 0) {
         if (sioc_conn_state(c) == SIOC_ST_CLOSED)
             cmn_errf(err, "%s: %s",
                      sioc_close_reason_str(sioc_conn_close_reason(c)),

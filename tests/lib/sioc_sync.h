@@ -15,8 +15,10 @@
 
 /* Connect to http://host:port/socket.io/ and wait until the Socket.IO
  * CONNECT is acknowledged. auth_json: NULL (sends "40") or a JSON object
- * ("{}" sends "40{}", {"token":"..."}). Returns the connection (free it
- * with sioc_close() or sioc_conn_free()), or NULL with err ("connect
+ * ("{}" sends "40{}", {"token":"..."}). timeout_ms 0 = 10 s. Returns the
+ * connection once acknowledged, even if the server closed it right after
+ * (sioc_conn_state() tells; what it sent is queued). Free it with
+ * sioc_close() or sioc_conn_free(). NULL with err otherwise ("connect
  * error: bad token", "upgrade failed: ...", "open timeout: ..."). */
 struct sioc_conn *sioc_open_blocking(const char *host, int port,
                                      const char *auth_json, int timeout_ms,

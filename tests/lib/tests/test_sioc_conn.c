@@ -214,12 +214,14 @@ test_conversation_from_connect_to_disconnect(void **state)
     assert_int_equal(fake_start(&f, script_conversation, NULL), 0);
     conn_new(l, &o, &f, &r);
     assert_int_equal(sioc_conn_state(r.c), SIOC_ST_TCP);
+    assert_int_equal(sioc_conn_stats(r.c)->connect_ms, -1);
     assert_int_equal(sioc_emit(r.c, "early", NULL, err), -1);
     assert_non_null(strstr(err, "not connected"));
     run_until(l, &r.connected, 1);
     assert_int_equal(r.opened, 1);
     assert_int_equal(r.ping_interval, 25000);
     assert_string_equal(r.sid, "S1");
+    assert_true(sioc_conn_stats(r.c)->connect_ms >= 0);
     assert_string_equal(sioc_conn_sid(r.c), "S1");
     assert_string_equal(sioc_conn_eio(r.c)->sid, "EIO1");
     assert_int_equal(sioc_emit_ack(r.c, "ping_me", "{\"x\":1}", err), 0);

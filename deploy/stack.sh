@@ -11,7 +11,8 @@
 #                                stop everything on Ctrl-C (make run)
 #   deploy/stack.sh stop         stop the var/ stack (make stop)
 #   deploy/stack.sh kill DIR NAME     SIGKILL one process (tests)
-#   deploy/stack.sh restart DIR NAME  stop and start one process again
+#   deploy/stack.sh restart DIR redis stop Redis (SHUTDOWN, AOF written)
+#                                     and start it again on the same port
 #
 # Settings (environment): PUBLIC_PORT (run: 5000; start: a free port),
 # GATEWAYS (1), RELAYS (1), PRESENCES (1), BUILD (build), STACK_FAST=1
@@ -356,5 +357,11 @@ case $cmd in
     stop)    DIR=${2:-$ROOT/var}; [ -d "$DIR" ] || exit 0; DIR=$(cd "$DIR" && pwd); do_stop ;;
     run)     MODE=run DIR=$ROOT/var; mkdir -p "$DIR"; do_run ;;
     kill)    DIR=$(cd "${2:?}" && pwd); kill -KILL "$(cat "$DIR/run/${3:?}.pid")"; rm -f "$DIR/run/$3.pid" ;;
-    *)       sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    restart) DIR=$(cd "${2:?}" && pwd)
+             case ${3:?} in
+                 redis) REDIS_PORT=$(sed -n 's/^REDIS_PORT=//p' "$DIR/stack.env")
+                        redis_stop; redis_start ;;
+                 *) die "restart: only redis can be restarted" ;;
+             esac ;;
+    *)       sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

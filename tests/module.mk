@@ -2,3 +2,5 @@
 # area adds its own fragment: tests/*/module.mk (integration, interop, ...).
 TEST_BINS :=
 include $(sort $(wildcard tests/*/module.mk))
+# built for tests/suites/sioc-interop.sh (not a stack test)
+TEST_BINS += $(SIOC_INTEROP)

@@ -464,8 +464,11 @@ gw_bus_reader(void *arg)
             continue;
         }
         if (rep->type != REDIS_REPLY_ARRAY) {
-            if (rep->type == REDIS_REPLY_ERROR)
-                cmn_log_error("bus", "XREAD: %s", rep->str);
+            if (rep->type == REDIS_REPLY_ERROR) {
+                /* e.g. LOADING after a restart: back off, do not spin */
+                cmn_log_warn("bus", "XREAD: %s", rep->str);
+                cmn_sleep_ms(100);
+            }
             freeReplyObject(rep);
             continue;
         }

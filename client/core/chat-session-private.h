@@ -1,6 +1,7 @@
 /* chat-session-private.h -- ChatSession's fields, shared by chat-session.c
- * (lifecycle, state machine, connection) and chat-session-messages.c
- * (incoming events, sending, acks). Not for the UI. */
+ * (lifecycle, state machine, connection), chat-session-login.c and
+ * chat-session-messages.c (incoming events, sending, acks). Not for the
+ * UI. */
 #pragma once
 
 #include <libsoup/soup.h>
@@ -56,6 +57,15 @@ struct _ChatSession
 void  _chat_session_set_notice (ChatSession *self,
                                 const char  *notice);
 void  _chat_session_sync       (ChatSession *self);
+/* Feeds ev to the state machine, runs its effects, republishes. */
+void  _chat_session_dispatch   (ChatSession *self,
+                                ChatEvent    ev,
+                                const char  *reason);
+/* After a successful login: user (copied) and token (taken). Drops the
+ * conversations (and emits "reset") when the user changed. */
+void  _chat_session_set_user   (ChatSession *self,
+                                const char  *user,
+                                gchar       *token);
 
 /* chat-session-messages.c: socket "event" and "ack" handlers */
 void  _chat_session_on_event   (ChatSocket  *socket,

@@ -4,7 +4,8 @@
  * one ChatEvent for chat_state_apply(); this file carries out the effects
  * it returns and then re-publishes the derived properties the UI binds to
  * (_chat_session_sync). Incoming events and sending live in
- * chat-session-messages.c. Everything runs in the main loop. */
+ * chat-session-messages.c, logging in in chat-session-login.c. Everything
+ * runs in the main loop. */
 #define G_LOG_DOMAIN "chat-session"
 
 #include "chat-session-private.h"
@@ -44,10 +45,6 @@ static guint signals[N_SIGNALS];
 /* can-* flags in shown_caps, in property order */
 #define CHAT_CAPS_FIRST PROP_CAN_LOGIN
 #define CHAT_CAPS_LAST  PROP_CAN_SEND
-
-static void chat_session_dispatch (ChatSession *self,
-                                   ChatEvent    ev,
-                                   const char  *reason);
 
 /* ---- what the UI shows --------------------------------------------------- */
 
@@ -179,6 +176,24 @@ _chat_session_sync (ChatSession *self)
     g_clear_handle_id (&self->tick_timer, g_source_remove);
 }
 
+void
+_chat_session_set_user (ChatSession *self,
+                        const char  *user,
+                        gchar       *token)
+{
+  if (g_strcmp0 (self->username, user) != 0)
+    {
+      /* another user: the conversations were not theirs */
+      g_hash_table_remove_all (self->conversations);
+      g_signal_emit (self, signals[SIG_RESET], 0);
+      g_free (self->username);
+      self->username = g_strdup (user);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+    }
+  g_free (self->token);
+  self->token = token;
+}
+
 /* ---- the connection ------------------------------------------------------ */
 
 static void
@@ -186,7 +201,7 @@ on_socket_connected_cb (ChatSocket *socket,
                         gpointer    user_data)
 {
   (void) socket;
-  chat_session_dispatch (user_data, CHAT_EVENT_SOCKET_READY, NULL);
+  _chat_session_dispatch (user_data, CHAT_EVENT_SOCKET_READY, NULL);
 }
 
 static void
@@ -195,7 +210,7 @@ on_socket_connect_error_cb (ChatSocket *socket,
                             gpointer    user_data)
 {
   (void) socket;
-  chat_session_dispatch (user_data, CHAT_EVENT_SOCKET_REFUSED, message);
+  _chat_session_dispatch (user_data, CHAT_EVENT_SOCKET_REFUSED, message);
 }
 
 static void
@@ -204,7 +219,7 @@ on_socket_closed_cb (ChatSocket *socket,
                      gpointer    user_data)
 {
   (void) socket;
-  chat_session_dispatch (user_data, CHAT_EVENT_CONNECTION_LOST, reason);
+  _chat_session_dispatch (user_data, CHAT_EVENT_CONNECTION_LOST, reason);
 }
 
 static void
@@ -274,7 +289,7 @@ on_contacts_cb (GObject      *source,
     return;
   if (body == NULL)
     {
-      chat_session_dispatch (self, CHAT_EVENT_CONTACTS_FAILED, error->message);
+      _chat_session_dispatch (self, CHAT_EVENT_CONTACTS_FAILED, error->message);
       return;
     }
   data = g_bytes_get_data (body, &len);
@@ -283,14 +298,14 @@ on_contacts_cb (GObject      *source,
     case CHAT_CONTACTS_OK:
       chat_contacts_replace (self->contacts, list);
       _chat_session_replay_presence (self);
-      chat_session_dispatch (self, CHAT_EVENT_CONTACTS_LOADED, NULL);
+      _chat_session_dispatch (self, CHAT_EVENT_CONTACTS_LOADED, NULL);
       break;
     case CHAT_CONTACTS_DENIED:
-      chat_session_dispatch (self, CHAT_EVENT_CONTACTS_DENIED, detail);
+      _chat_session_dispatch (self, CHAT_EVENT_CONTACTS_DENIED, detail);
       break;
     case CHAT_CONTACTS_FAILED:
     default:
-      chat_session_dispatch (self, CHAT_EVENT_CONTACTS_FAILED, detail);
+      _chat_session_dispatch (self, CHAT_EVENT_CONTACTS_FAILED, detail);
     }
 }
 
@@ -322,7 +337,7 @@ on_retry_cb (gpointer user_data)
   ChatSession *self = user_data;
 
   self->retry_timer = 0;
-  chat_session_dispatch (self, CHAT_EVENT_RETRY_DUE, NULL);
+  _chat_session_dispatch (self, CHAT_EVENT_RETRY_DUE, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -435,10 +450,10 @@ chat_session_explain (ChatSession *self,
   _chat_session_set_notice (self, text != NULL ? g_strstrip (text) : NULL);
 }
 
-static void
-chat_session_dispatch (ChatSession *self,
-                       ChatEvent    ev,
-                       const char  *reason)
+void
+_chat_session_dispatch (ChatSession *self,
+                        ChatEvent    ev,
+                        const char  *reason)
 {
   ChatBackoff next;
   guint delay_ms = 0;
@@ -462,121 +477,18 @@ chat_session_dispatch (ChatSession *self,
   g_object_unref (self);
 }
 
-/* ---- public API ---------------------------------------------------------- */
-
-typedef struct
-{
-  gchar            *user;
-  ChatLoginOutcome  outcome;
-} ChatLoginCall;
-
-static void
-chat_login_call_free (gpointer data)
-{
-  ChatLoginCall *call = data;
-
-  g_clear_pointer (&call->user, g_free);
-  g_free (call);
-}
-
-static void
-on_logged_in_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  ChatSession *self = g_task_get_source_object (task);
-  ChatLoginCall *call = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *token = NULL;
-  g_autofree gchar *detail = NULL;
-
-  (void) source;
-  if (!chat_api_log_in_finish (result, &call->outcome, &token, &detail, &error))
-    {
-      chat_session_dispatch (self, CHAT_EVENT_LOGIN_FAILED, error->message);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (call->outcome != CHAT_LOGIN_OK)
-    {
-      g_message ("log in as %s failed: %s%s%s", call->user,
-                 chat_login_message (call->outcome), detail ? " " : "",
-                 detail ? detail : "");
-      chat_session_dispatch (self, CHAT_EVENT_LOGIN_FAILED, detail);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (g_strcmp0 (self->username, call->user) != 0)
-    {
-      /* another user: the conversations were not theirs */
-      g_hash_table_remove_all (self->conversations);
-      g_signal_emit (self, signals[SIG_RESET], 0);
-      g_free (self->username);
-      self->username = g_strdup (call->user);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
-    }
-  g_free (self->token);
-  self->token = g_steal_pointer (&token);
-  chat_session_dispatch (self, CHAT_EVENT_LOGIN_SUCCEEDED, NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-chat_session_log_in (ChatSession         *self,
-                     const char          *user,
-                     const char          *password,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ChatLoginCall *call = g_new0 (ChatLoginCall, 1);
-
-  g_task_set_source_tag (task, chat_session_log_in);
-  call->user = g_strdup (user);
-  g_task_set_task_data (task, call, chat_login_call_free);
-  if (!chat_state_can_login (&self->state))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "logging in is not possible now");
-      g_object_unref (task);
-      return;
-    }
-  chat_session_dispatch (self, CHAT_EVENT_LOGIN_STARTED, NULL);
-  chat_api_log_in (self->http, self->server, user, password, cancellable,
-                   on_logged_in_cb, task);
-}
-
-gboolean
-chat_session_log_in_finish (ChatSession       *self,
-                            GAsyncResult      *result,
-                            ChatLoginOutcome  *outcome,
-                            const char       **message,
-                            GError           **error)
-{
-  ChatLoginCall *call;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  call = g_task_get_task_data (G_TASK (result));
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  *outcome = call->outcome;
-  *message = chat_login_message (call->outcome);
-  return TRUE;
-}
+/* ---- public API (logging in: chat-session-login.c) ------------------------ */
 
 void
 chat_session_connect (ChatSession *self)
 {
-  chat_session_dispatch (self, CHAT_EVENT_CONNECT, NULL);
+  _chat_session_dispatch (self, CHAT_EVENT_CONNECT, NULL);
 }
 
 void
 chat_session_disconnect (ChatSession *self)
 {
-  chat_session_dispatch (self, CHAT_EVENT_DISCONNECT, NULL);
+  _chat_session_dispatch (self, CHAT_EVENT_DISCONNECT, NULL);
 }
 
 static gboolean

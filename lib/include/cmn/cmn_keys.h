@@ -61,6 +61,14 @@
 #define CMN_K_INBOXN     "inboxn"
 /* set of bot names that have a bridge configured (ai-bridge). */
 #define CMN_K_BOTS       "bots"
+/* list per bot and user (suffix "<bot>:<user>"): the last turns of that
+ * conversation, oldest first, each {"role","content"} JSON; capped and
+ * with a TTL. ai-bridge (kind openai). */
+#define CMN_K_BOT_CTX    "botctx:"
+/* zset per bot (suffix): ai-bridge replicas able to serve it -> ms of
+ * their last beat; a stopping bridge takes the bot offline only when no
+ * other one is left. */
+#define CMN_K_BOT_BRIDGES "botbridges:"
 /* string per user (suffix): a relay's lock while flushing that inbox. */
 #define CMN_K_FLUSHLOCK  "flushlock:"
 /* string: the relay replica currently reaping dead gateways. */

@@ -323,7 +323,8 @@ cmn_json_object_next(struct cmn_json_iter *it, struct cmn_json_span *key,
     if (rc <= 0)
         return rc;
     k = it->p;
-    if (*k != '"' || (p = cmn_json_skip_string(k, it->end)) == NULL)
+    if (k >= it->end || *k != '"' ||
+        (p = cmn_json_skip_string(k, it->end)) == NULL)
         return -1;
     key->p = k;
     key->len = (size_t)(p - k);

@@ -294,6 +294,23 @@ test_iteration_reports_broken_text(void **state)
 }
 
 static void
+test_object_iteration_refuses_a_span_ending_after_a_comma(void **state)
+{
+    /* exact-size heap copy: the byte after the ',' is not ours to read */
+    char *s = malloc(7);
+    struct cmn_json_span obj = {s, 7}, k, v;
+    struct cmn_json_iter it;
+
+    (void)state;
+    memcpy(s, "{\"a\":1,", 7);
+    assert_int_equal(cmn_json_iter_init(&it, obj), 0);
+    assert_int_equal(cmn_json_object_next(&it, &k, &v), 1);
+    assert_int_equal(cmn_json_object_next(&it, &k, &v), -1);
+    assert_int_equal(cmn_json_get(obj, "b", &v), -1);
+    free(s);
+}
+
+static void
 test_get_finds_members_by_decoded_name(void **state)
 {
     const char *s = "{\"sender\":\"alice\",\"n\":3,\"o\":{\"sender\":\"x\"},"
@@ -469,6 +486,8 @@ main(void)
         cmocka_unit_test(test_empty_containers_iterate_nothing),
         cmocka_unit_test(test_object_iteration_yields_quoted_keys_and_values),
         cmocka_unit_test(test_iteration_reports_broken_text),
+        cmocka_unit_test(
+            test_object_iteration_refuses_a_span_ending_after_a_comma),
         cmocka_unit_test(test_get_finds_members_by_decoded_name),
         cmocka_unit_test(test_get_lets_the_last_duplicate_win),
         cmocka_unit_test(test_get_refuses_non_objects_and_broken_objects),

@@ -6,7 +6,7 @@ include tests/lib/module.mk
 IT_SRCS := $(wildcard tests/integration/test_*.c)
 IT_BINS := $(patsubst tests/integration/%.c,$(BUILD)/tests/integration/%,$(IT_SRCS))
 IT_SUPPORT := $(BUILD)/tests/integration/itest.o
-IT_LIBS := $(SIOC_LIBS) $(shell pkg-config --libs hiredis jansson) $(CMOCKA)
+IT_LIBS := $(SIOC_LIBS) $(CMN_LIBS) $(CMOCKA)
 
 $(BUILD)/tests/integration/%.o: private CPPFLAGS += $(SIOC_CPPFLAGS) \
     $(shell pkg-config --cflags hiredis cmocka)

@@ -459,10 +459,12 @@ gw_ws_message(struct gw_server *srv, struct lws *wsi, struct gw_conn *c,
         p.len = len;
     } else if (gw_eio_parse_text(data, len, &p) != 0) {
         gw_engine_close(srv->engine, s, "malformed packet");
-        return -1;
+        return 0;               /* the close frame goes out when writeable */
     }
     gw_engine_input(srv->engine, s, &p, s->transport == GW_T_POLLING);
-    return c->s == NULL ? -1 : 0;
+    /* closed by that packet: the close frame (with its reason) is written
+     * from SERVER_WRITEABLE; closed otherwise: drop the connection now */
+    return (c->s == NULL && !c->closing) ? -1 : 0;
 }
 
 static int

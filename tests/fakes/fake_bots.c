@@ -34,6 +34,7 @@ struct fake_server {
     size_t nreqs, cap;
     struct fake_seen *seen;
     size_t nseen;
+    size_t arrived;
     int delay_ms;
 };
 
@@ -335,6 +336,8 @@ fake_handler(void *cls, struct MHD_Connection *c, const char *url,
     json_decref(req);
     pthread_mutex_lock(&f->mu);
     delay = a.delay_ms + f->delay_ms;
+    f->arrived++;
+    pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);
     if (delay > 0)
         fake_sleep_ms(delay);
@@ -439,6 +442,17 @@ fake_set_delay(struct fake_server *f, int ms)
     pthread_mutex_unlock(&f->mu);
 }
 
+size_t
+fake_arrived(struct fake_server *f)
+{
+    size_t n;
+
+    pthread_mutex_lock(&f->mu);
+    n = f->arrived;
+    pthread_mutex_unlock(&f->mu);
+    return n;
+}
+
 /* Under mu. */
 static size_t
 fake_count_locked(struct fake_server *f, const char *path)
@@ -485,6 +499,21 @@ fake_wait(struct fake_server *f, const char *path, size_t n, int timeout_ms)
     while (fake_count_locked(f, path) < n && rc == 0)
         rc = pthread_cond_timedwait(&f->cv, &f->mu, &ts);
     rc = fake_count_locked(f, path) >= n ? 0 : -1;
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+int
+fake_wait_arrived(struct fake_server *f, size_t n, int timeout_ms)
+{
+    struct timespec ts;
+    int rc = 0;
+
+    fake_deadline(&ts, timeout_ms);
+    pthread_mutex_lock(&f->mu);
+    while (f->arrived < n && rc == 0)
+        rc = pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+    rc = f->arrived >= n ? 0 : -1;
     pthread_mutex_unlock(&f->mu);
     return rc;
 }

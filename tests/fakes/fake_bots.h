@@ -49,7 +49,12 @@ void fake_stop(struct fake_server *f);
 /* Every answer waits ms first (0 = none). */
 void fake_set_delay(struct fake_server *f, int ms);
 
-/* Requests recorded with this path (NULL: any) so far. */
+/* Requests that have arrived (recorded or still being answered). */
+size_t fake_arrived(struct fake_server *f);
+/* Wait until at least n requests have arrived. 0 or -1. */
+int fake_wait_arrived(struct fake_server *f, size_t n, int timeout_ms);
+
+/* Requests recorded (answered) with this path (NULL: any) so far. */
 size_t fake_count(struct fake_server *f, const char *path);
 /* Wait until at least n such requests are recorded. 0 or -1. */
 int fake_wait(struct fake_server *f, const char *path, size_t n,

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "itest_bots.h"
 
@@ -52,13 +54,44 @@ itb_ask(struct itb_user *u, const char *bot, const char *text, char *result,
 }
 
 int
+itb_wait_event(struct itb_user *u, const char *name, const char *key,
+               const char *value, int timeout_ms, struct sioc_event *out)
+{
+    long long deadline = itest_ms() + timeout_ms;
+    char alive[128], err[CMN_ERR_LEN];
+
+    snprintf(alive, sizeof alive, "{\"client\":\"%s\"}", u->name);
+    for (;;) {
+        long long left = deadline - itest_ms();
+
+        if (left <= 0)
+            return -1;
+        sioc_emit(u->c, "connection_alive", alive, err);
+        if (itest_wait_match(u->c, name, key, value,
+                             left < 500 ? (int)left : 500, out) == 0)
+            return 0;
+    }
+}
+
+void
+itb_logout(struct itb_user *u)
+{
+    char arg[1400], err[CMN_ERR_LEN];
+
+    snprintf(arg, sizeof arg, "{\"client\":\"%s\",\"jwt\":\"%s\"}",
+             u->name, u->token);
+    if (sioc_emit(u->c, "client_disconnection", arg, err) != 0)
+        fail_msg("client_disconnection %s: %s", u->name, err);
+}
+
+int
 itb_answer(struct itb_user *u, const char *bot, int timeout_ms,
            char *content, size_t cap)
 {
     struct sioc_event ev;
 
-    if (itest_wait_match(u->c, "ai_response_received", "sender", bot,
-                         timeout_ms, &ev) != 0)
+    if (itb_wait_event(u, "ai_response_received", "sender", bot,
+                       timeout_ms, &ev) != 0)
         return -1;
     if (sioc_event_str(&ev, "content", content, cap) < 0)
         content[0] = '\0';
@@ -115,4 +148,38 @@ itb_log_count(const struct itest_stack *st, const char *needle)
             n++;
     pclose(p);
     return n;
+}
+
+int
+itb_jwt_signed_with(const char *jwt, const char *secret)
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *dot = strrchr(jwt, '.');
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int maclen = 0;
+    char sig[128];
+    size_t n = 0;
+    unsigned acc = 0;
+    int bits = 0;
+
+    if (dot == NULL ||
+        HMAC(EVP_sha256(), secret, (int)strlen(secret),
+             (const unsigned char *)jwt, (size_t)(dot - jwt), mac,
+             &maclen) == NULL)
+        return 0;
+    /* base64url without padding */
+    for (unsigned i = 0; i < maclen; i++) {
+        acc = (acc << 8) | mac[i];
+        bits += 8;
+        while (bits >= 6 && n < sizeof sig - 1) {
+            bits -= 6;
+            sig[n++] = b64[(acc >> bits) & 63];
+        }
+        acc &= (1u << bits) - 1;
+    }
+    if (bits > 0 && n < sizeof sig - 1)
+        sig[n++] = b64[(acc << (6 - bits)) & 63];
+    sig[n] = '\0';
+    return strcmp(sig, dot + 1) == 0;
 }

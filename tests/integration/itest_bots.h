@@ -29,6 +29,15 @@ void itb_user_free(struct itb_user *u);
  * id[idcap] when not NULL). text must not need JSON escaping. */
 void itb_ask(struct itb_user *u, const char *bot, const char *text,
              char *result, size_t cap, char *id, size_t idcap);
+/* Wait for event `name` whose first argument has key == value (like
+ * itest_wait_match), emitting connection_alive every 500 ms meanwhile so
+ * the user stays online through long waits. 0 or -1. */
+int itb_wait_event(struct itb_user *u, const char *name, const char *key,
+                   const char *value, int timeout_ms,
+                   struct sioc_event *out);
+/* client_disconnection: log out (the JWT is revoked). */
+void itb_logout(struct itb_user *u);
+
 /* Wait for ai_response_received from bot; its content into
  * content[cap]. 0 or -1 (timeout). */
 int itb_answer(struct itb_user *u, const char *bot, int timeout_ms,
@@ -40,6 +49,9 @@ int itb_listed_online(const struct itest_stack *st, const struct itb_user *u,
 /* Wait until Redis has bot online (want 1) or not (want 0). 0 or -1. */
 int itb_wait_online(const struct itest_stack *st, const char *bot, int want,
                     int timeout_ms);
+
+/* 1 when jwt is HS256-signed with secret. */
+int itb_jwt_signed_with(const char *jwt, const char *secret);
 
 /* Number of lines in the stack's logs containing needle (fixed string). */
 int itb_log_count(const struct itest_stack *st, const char *needle);

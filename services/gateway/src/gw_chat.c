@@ -326,7 +326,8 @@ gw_chat_on_join(struct gw_chat *chat, struct gw_session *s,
         return;
     }
     gw_chat_bind_start(chat, s, cs, &c, GW_VIA_JOIN);
-    if (p->id >= 0 && cs->state == GW_BINDING)
+    if (p->id >= 0 && cs->state == GW_BINDING &&
+        cs->npending < GW_CHAT_PENDING_ACKS)
         cs->pending[cs->npending++] = p->id;
 }
 

@@ -13,7 +13,8 @@ libjwt-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev libssl-dev
 libgtk-4-dev libsoup-3.0-dev
 postgresql redis-server nginx curl
 xvfb xauth imagemagick dbus-x11 python3-socketio python3-requests
-python3-websocket nodejs npm docker-compose valgrind"
+python3-websocket nodejs npm docker-compose valgrind
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

@@ -134,7 +134,11 @@ on_incoming_cb (ChatApplication  *self,
   g_autofree gchar *id = g_strdup_printf ("message-%s", peer);
   g_autofree gchar *title = g_strdup_printf ("Message from %s",
                                              chat_line_get_sender (line));
-  g_autofree gchar *body = g_utf8_substring (chat_line_get_content (line), 0, 200);
+  const char *content = chat_line_get_content (line);
+  /* g_utf8_substring() must not be asked for more than there is */
+  g_autofree gchar *body = g_utf8_strlen (content, -1) > 200 ?
+                           g_utf8_substring (content, 0, 200) :
+                           g_strdup (content);
 
   /* as the original: a message opens its conversation if it is closed */
   chat_application_open_conversation (self, peer, FALSE);

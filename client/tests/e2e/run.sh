@@ -19,7 +19,8 @@ ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 BUILD=${1:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 OUT=$BUILD/client-e2e
-APP=$BUILD/bin/iseecubes-client
+# E2E_APP: another build of the app (e.g. build/san/bin/iseecubes-client)
+APP=${E2E_APP:-$BUILD/bin/iseecubes-client}
 HERE=$ROOT/client/tests/e2e
 # Debian's python3-socketio lives with /usr/bin/python3 (not a pyenv one)
 PYTHON=${PYTHON:-/usr/bin/python3}

@@ -186,7 +186,16 @@ struct auth_mirror {
     int failing;               /* last pass failed (logged once) */
     struct auth_db db;
     struct cmn_redis redis;
+    atomic_int *db_down;       /* may be NULL */
+    atomic_int *redis_down;    /* may be NULL */
 };
+
+static void
+auth_mirror_note(atomic_int *flag, int down)
+{
+    if (flag != NULL)
+        atomic_store(flag, down);
+}
 
 /* 1 when Redis has no users:ver (never built, or Redis lost its data). */
 static int
@@ -207,14 +216,18 @@ static void
 auth_mirror_pass(struct auth_mirror *m)
 {
     char err[CMN_ERR_LEN] = "";
+    enum auth_users_rc v;
     long long ver = 0;
     int missing;
     long n;
 
     /* the version is read before the rows: a change in between makes the
      * next pass rebuild again instead of being missed */
-    if (auth_users_version(&m->db, &ver, err) != AUTH_USERS_OK ||
-        (missing = auth_mirror_missing(&m->redis)) < 0) {
+    v = auth_users_version(&m->db, &ver, err);
+    auth_mirror_note(m->db_down, v == AUTH_USERS_DOWN);
+    missing = auth_mirror_missing(&m->redis);
+    auth_mirror_note(m->redis_down, missing < 0);
+    if (v != AUTH_USERS_OK || missing < 0) {
         if (!m->failing)
             cmn_log_warn("mirror", "cannot check the users mirror: %s",
                          err[0] ? err : "redis unavailable");
@@ -266,7 +279,8 @@ auth_mirror_main(void *arg)
 
 struct auth_mirror *
 auth_mirror_start(const struct auth_db_config *db, const char *redis_host,
-                  int redis_port, int poll_ms)
+                  int redis_port, int poll_ms, atomic_int *db_down,
+                  atomic_int *redis_down)
 {
     struct auth_mirror *m = calloc(1, sizeof *m);
     pthread_condattr_t ca;
@@ -274,6 +288,8 @@ auth_mirror_start(const struct auth_db_config *db, const char *redis_host,
     if (m == NULL)
         return NULL;
     m->poll_ms = poll_ms;
+    m->db_down = db_down;
+    m->redis_down = redis_down;
     auth_db_init(&m->db, db, "auth-mirror", 30000);
     cmn_redis_init(&m->redis, redis_host, redis_port, "mirror");
     pthread_mutex_init(&m->lock, NULL);

@@ -17,6 +17,8 @@
 #ifndef AUTH_MIRROR_H
 #define AUTH_MIRROR_H
 
+#include <stdatomic.h>
+
 #include "cmn/cmn_redis.h"
 
 #include "auth_db.h"
@@ -33,10 +35,13 @@ struct auth_mirror;
 
 /* One synchronous pass (a failure is logged, not fatal), then a thread
  * that polls every poll_ms. The thread has its own connections to both
- * stores. NULL on failure to start the thread. */
+ * stores. Each pass stores in *db_down and *redis_down (either may be
+ * NULL) whether that store answered, so /healthz notices a recovery even
+ * when no request comes. NULL on failure to start the thread. */
 struct auth_mirror *auth_mirror_start(const struct auth_db_config *db,
                                       const char *redis_host, int redis_port,
-                                      int poll_ms);
+                                      int poll_ms, atomic_int *db_down,
+                                      atomic_int *redis_down);
 /* Stop and join the thread (promptly: it waits on a condition). */
 void auth_mirror_stop(struct auth_mirror *m);
 

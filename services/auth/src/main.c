@@ -106,7 +106,8 @@ main(int argc, char **argv)
     }
     rc = EXIT_FAILURE;
     mirror = auth_mirror_start(&cfg.db, cfg.redis_host, cfg.redis_port,
-                               cfg.mirror_poll_ms);
+                               cfg.mirror_poll_ms, &app.db_down,
+                               &app.redis_down);
     health = cmn_health_start(cfg.health_bind, cfg.health_port,
                               auth_app_health, &app, err);
     if (mirror == NULL || health == NULL) {

@@ -250,6 +250,43 @@ cmn_entry_field(const redisReply *e, const char *name)
     return NULL;
 }
 
+const redisReply *
+cmn_stream_entries(const redisReply *rep)
+{
+    if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements == 0)
+        return NULL;
+    rep = rep->element[0];
+    if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 2)
+        return NULL;
+    return rep->element[1];
+}
+
+int
+cmn_stream_drain_pending(struct cmn_redis *r, const char *stream,
+                         const char *group, const char *consumer, int count,
+                         int (*handle)(void *arg, const redisReply *entries),
+                         void *arg)
+{
+    for (;;) {
+        redisReply *rep = cmn_redis_cmd(r, "XREADGROUP GROUP %s %s COUNT %d "
+                                        "STREAMS %s 0", group, consumer,
+                                        count, stream);
+        const redisReply *e = cmn_stream_entries(rep);
+        int rc;
+
+        if (rep == NULL)
+            return -1;
+        if (e == NULL || e->elements == 0) {
+            freeReplyObject(rep);
+            return 0;
+        }
+        rc = handle(arg, e);
+        freeReplyObject(rep);
+        if (rc != 0)
+            return -1;
+    }
+}
+
 int
 cmn_stream_id_parse(const char *id, unsigned long long *ms,
                     unsigned long long *seq)

@@ -319,3 +319,62 @@ itest_redis_wait(const struct itest_stack *st, const char *want,
     redisFree(r);
     return rc;
 }
+
+void
+itest_user_new(const struct itest_stack *st, const char *prefix,
+               struct itest_user *u)
+{
+    char pw[128];
+
+    itest_new_user(st, prefix, u->name, sizeof u->name);
+    itest_password(u->name, pw, sizeof pw);
+    u->token = itest_login(st, u->name, pw);
+}
+
+void
+itest_user_free(struct itest_user *u)
+{
+    free(u->token);
+    u->token = NULL;
+}
+
+struct sioc_conn *
+itest_online(const struct itest_stack *st, const struct itest_user *u)
+{
+    struct sioc_conn *c = itest_connect_token(st, u->token);
+    struct sioc_event ev;
+
+    if (itest_wait_match(c, "new_user_online", "username", u->name, 5000,
+                         &ev) != 0)
+        fail_msg("%s never came online", u->name);
+    sioc_event_cleanup(&ev);
+    return c;
+}
+
+static struct itest_stack *itest_run_stack;
+static const char *const *itest_run_overrides;
+
+static int
+itest_run_setup(void **state)
+{
+    (void)state;
+    return itest_stack_start(itest_run_stack, itest_run_overrides);
+}
+
+static int
+itest_run_teardown(void **state)
+{
+    (void)state;
+    itest_stack_stop(itest_run_stack);
+    return 0;
+}
+
+int
+itest_run(const char *name, const struct CMUnitTest *tests, size_t n,
+          struct itest_stack *st, const char *const *overrides)
+{
+    itest_run_stack = st;
+    itest_run_overrides = overrides;
+    return _cmocka_run_group_tests(name, tests, n, itest_run_setup,
+                                   itest_run_teardown);
+}

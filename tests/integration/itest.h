@@ -81,4 +81,25 @@ int itest_redis_wait(const struct itest_stack *st, const char *want,
 /* Monotonic milliseconds. */
 long long itest_ms(void);
 
+/* A fresh user, logged in (itest_new_user + itest_login). */
+struct itest_user {
+    char name[64];
+    char *token;            /* owned: itest_user_free() */
+};
+
+void itest_user_new(const struct itest_stack *st, const char *prefix,
+                    struct itest_user *u);
+void itest_user_free(struct itest_user *u);
+/* Connect bound at once ({"token"}) and wait for the user's own
+ * new_user_online: online when it returns. */
+struct sioc_conn *itest_online(const struct itest_stack *st,
+                               const struct itest_user *u);
+
+/* Run the tests of one binary against one stack started with overrides
+ * (NULL-terminated "NAME=value" list, or NULL). */
+int itest_run(const char *name, const struct CMUnitTest *tests, size_t n,
+              struct itest_stack *st, const char *const *overrides);
+#define ITEST_RUN(name, tests, st, overrides) \
+    itest_run(name, tests, sizeof(tests) / sizeof((tests)[0]), st, overrides)
+
 #endif

@@ -22,48 +22,6 @@ static const char *const overrides[] = {
     NULL
 };
 
-static int
-setup(void **state)
-{
-    (void)state;
-    return itest_stack_start(&stack, overrides);
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    itest_stack_stop(&stack);
-    return 0;
-}
-
-struct who {
-    char name[64];
-    char *token;
-};
-
-static void
-who_new(struct who *w, const char *prefix)
-{
-    char pw[128];
-
-    itest_new_user(&stack, prefix, w->name, sizeof w->name);
-    itest_password(w->name, pw, sizeof pw);
-    w->token = itest_login(&stack, w->name, pw);
-}
-
-static struct sioc_conn *
-online(struct who *w)
-{
-    struct sioc_conn *c = itest_connect_token(&stack, w->token);
-    struct sioc_event ev;
-
-    assert_int_equal(itest_wait_match(c, "new_user_online", "username",
-                                      w->name, 3000, &ev), 0);
-    sioc_event_cleanup(&ev);
-    return c;
-}
-
 /* The set of message ids a test expects or has seen (sorted array). */
 struct idset {
     char (*ids)[32];
@@ -108,7 +66,7 @@ static int pace_ms;
 /* Send n messages a -> b with acks, at most WINDOW in flight; call
  * `midway` once after `at` messages. */
 static void
-burst_send(struct sioc_conn *c, const struct who *a, const char *b, int n,
+burst_send(struct sioc_conn *c, const struct itest_user *a, const char *b, int n,
            struct burst *out, int at, void (*midway)(void))
 {
     char arg[1400], err[CMN_ERR_LEN];
@@ -187,15 +145,15 @@ kill_relay1(void)
 static void
 test_relay_killed_mid_burst_loses_no_acked_message(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca, *cb;
     struct burst out = {0};
 
     (void)state;
-    who_new(&a, "kill_a");
-    who_new(&b, "kill_b");
-    ca = online(&a);
-    cb = online(&b);
+    itest_user_new(&stack, "kill_a", &a);
+    itest_user_new(&stack, "kill_b", &b);
+    ca = itest_online(&stack, &a);
+    cb = itest_online(&stack, &b);
     burst_send(ca, &a, b.name, BURST, &out, BURST / 5, kill_relay1);
     fprintf(stderr, "faults: sent=%d acked=%d errors=%d\n", out.sent,
             out.acked.n, out.errors);
@@ -218,16 +176,16 @@ restart_redis(void)
 static void
 test_redis_restart_during_traffic_loses_no_acked_message(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca, *cb;
     struct burst out = {0};
     char res[32];
 
     (void)state;
-    who_new(&a, "rr_a");
-    who_new(&b, "rr_b");
-    ca = online(&a);
-    cb = online(&b);
+    itest_user_new(&stack, "rr_a", &a);
+    itest_user_new(&stack, "rr_b", &b);
+    ca = itest_online(&stack, &a);
+    cb = itest_online(&stack, &b);
     pace_ms = 2;                /* ~4 s of traffic after the restart */
     burst_send(ca, &a, b.name, 3000, &out, 1000, restart_redis);
     pace_ms = 0;
@@ -259,5 +217,5 @@ main(void)
         cmocka_unit_test(test_redis_restart_during_traffic_loses_no_acked_message),
     };
 
-    return cmocka_run_group_tests_name("faults", tests, setup, teardown);
+    return ITEST_RUN("faults", tests, &stack, overrides);
 }

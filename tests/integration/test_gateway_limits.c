@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "cmn/cmn_jwt.h"
 #include "itest.h"
 #include "sioc_ws_frame.h"
@@ -33,38 +31,6 @@ static const char *const overrides[] = {
     "GW_MAX_CONNECTIONS=25",
     NULL
 };
-
-static int
-setup(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    return itest_stack_start(&stack, overrides);
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    itest_stack_stop(&stack);
-    return 0;
-}
-
-struct who {
-    char name[64];
-    char *token;
-};
-
-static void
-who_new(struct who *w, const char *prefix)
-{
-    char pw[128];
-
-    itest_new_user(&stack, prefix, w->name, sizeof w->name);
-    itest_password(w->name, pw, sizeof pw);
-    w->token = itest_login(&stack, w->name, pw);
-}
 
 /* The port of gateway replica i (1-based), to pin a socket to it. */
 static int
@@ -248,13 +214,13 @@ test_unknown_sid_gets_400(void **state)
 static void
 test_wrong_payload_types_get_an_error_ack(void **state)
 {
-    struct who a;
+    struct itest_user a;
     struct sioc_conn *c;
     struct sioc_event ev;
     char arg[1400], err[CMN_ERR_LEN], res[32];
 
     (void)state;
-    who_new(&a, "types");
+    itest_user_new(&stack, "types", &a);
     c = itest_connect_token(&stack, a.token);
     snprintf(arg, sizeof arg, "{\"sender\":\"%s\",\"content\":42,"
              "\"conversation_room\":\"%s&Lisa\",\"jwt\":\"%s\"}", a.name,
@@ -279,14 +245,14 @@ test_wrong_payload_types_get_an_error_ack(void **state)
 static void
 test_forged_sender_is_refused(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca, *cb;
     struct sioc_event ev;
     char arg[1400], err[CMN_ERR_LEN], res[32], reason[128];
 
     (void)state;
-    who_new(&a, "forge_a");
-    who_new(&b, "forge_b");
+    itest_user_new(&stack, "forge_a", &a);
+    itest_user_new(&stack, "forge_b", &b);
     ca = itest_connect_token(&stack, a.token);
     cb = itest_connect_token(&stack, b.token);
     /* a's socket claims to be b, with b's valid token even */
@@ -341,14 +307,14 @@ connect_refused(const char *token)
 static void
 test_bad_expired_none_and_revoked_tokens_are_refused(void **state)
 {
-    struct who a;
+    struct itest_user a;
     char pw[128], *fresh, *exp;
     /* {"alg":"none"} . {"sub":"Lisa","jti":"x","exp":9999999999} . "" */
     const char *none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
         "eyJzdWIiOiJMaXNhIiwianRpIjoieCIsImV4cCI6OTk5OTk5OTk5OX0.";
 
     (void)state;
-    who_new(&a, "tok");
+    itest_user_new(&stack, "tok", &a);
     connect_refused("not-a-jwt");
     connect_refused(none);
     exp = expired_token(a.name);
@@ -364,7 +330,7 @@ test_bad_expired_none_and_revoked_tokens_are_refused(void **state)
 static void
 test_revoked_token_stops_working_on_every_gateway_within_a_second(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *c1, *c2, *cb;
     struct sioc_event ev;
     char auth[1200], err[CMN_ERR_LEN], res[32], body[512], url[256];
@@ -372,8 +338,8 @@ test_revoked_token_stops_working_on_every_gateway_within_a_second(void **state)
     long long t0;
 
     (void)state;
-    who_new(&a, "kill_a");
-    who_new(&b, "kill_b");
+    itest_user_new(&stack, "kill_a", &a);
+    itest_user_new(&stack, "kill_b", &b);
     snprintf(auth, sizeof auth, "{\"token\":\"%s\"}", a.token);
     c1 = open_on(gw_port(1), auth, err);
     c2 = open_on(gw_port(2), auth, err);
@@ -415,14 +381,14 @@ test_revoked_token_stops_working_on_every_gateway_within_a_second(void **state)
 static void
 test_event_rate_limit_refuses_the_excess(void **state)
 {
-    struct who a;
+    struct itest_user a;
     struct sioc_conn *c;
     struct sioc_event ev;
     char arg[128], err[CMN_ERR_LEN], reason[64];
     int limited = 0;
 
     (void)state;
-    who_new(&a, "rate");
+    itest_user_new(&stack, "rate", &a);
     c = itest_connect_token(&stack, a.token);
     snprintf(arg, sizeof arg, "{\"client\":\"%s\"}", a.name);
     /* 40 at once: within GW_SEND_QUEUE_MAX (50) replies */
@@ -444,14 +410,14 @@ test_event_rate_limit_refuses_the_excess(void **state)
 static void
 test_slow_reader_is_disconnected(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca;
     char auth[1200], content[1000];
     int fd;
 
     (void)state;
-    who_new(&a, "slow_a");
-    who_new(&b, "slow_b");
+    itest_user_new(&stack, "slow_a", &a);
+    itest_user_new(&stack, "slow_b", &b);
     /* b binds on a raw socket with a tiny receive buffer, then never reads */
     fd = raw_ws(2048);
     assert_true(fd >= 0);
@@ -526,6 +492,5 @@ main(void)
         cmocka_unit_test(test_connection_cap_per_gateway),
     };
 
-    return cmocka_run_group_tests_name("gateway_limits", tests, setup,
-                                       teardown);
+    return ITEST_RUN("gateway_limits", tests, &stack, overrides);
 }

@@ -10,21 +10,6 @@
 
 static struct itest_stack stack;
 
-static int
-setup(void **state)
-{
-    (void)state;
-    return itest_stack_start(&stack, NULL);
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    itest_stack_stop(&stack);
-    return 0;
-}
-
 static void
 test_login_through_nginx_returns_a_token(void **state)
 {
@@ -125,6 +110,5 @@ main(void)
         cmocka_unit_test(test_message_to_offline_user_arrives_on_connect),
     };
 
-    return cmocka_run_group_tests_name("message_path", tests, setup,
-                                       teardown);
+    return ITEST_RUN("message_path", tests, &stack, NULL);
 }

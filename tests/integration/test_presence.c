@@ -20,50 +20,12 @@ static const char *const overrides[] = {
     NULL
 };
 
-static int
-setup(void **state)
-{
-    (void)state;
-    return itest_stack_start(&stack, overrides);
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    itest_stack_stop(&stack);
-    return 0;
-}
-
-/* A logged-in fresh user. */
-struct who {
-    char name[64];
-    char *token;
-};
-
-static void
-who_new(struct who *w, const char *prefix)
-{
-    char pw[128];
-
-    itest_new_user(&stack, prefix, w->name, sizeof w->name);
-    itest_password(w->name, pw, sizeof pw);
-    w->token = itest_login(&stack, w->name, pw);
-}
-
 /* An observer bound at once (CONNECT auth), online when it returns. */
 static struct sioc_conn *
-observer(struct who *w)
+observer(struct itest_user *w)
 {
-    struct sioc_conn *c;
-    struct sioc_event ev;
-
-    who_new(w, "obs");
-    c = itest_connect_token(&stack, w->token);
-    assert_int_equal(itest_wait_match(c, "new_user_online", "username",
-                                      w->name, 3000, &ev), 0);
-    sioc_event_cleanup(&ev);
-    return c;
+    itest_user_new(&stack, "obs", w);
+    return itest_online(&stack, w);
 }
 
 /* How many `name` events about user arrive at c within ms. */
@@ -91,7 +53,7 @@ heartbeat(struct sioc_conn *c, const char *user)
 }
 
 static void
-logout(struct sioc_conn *c, const struct who *w)
+logout(struct sioc_conn *c, const struct itest_user *w)
 {
     char arg[1200], err[CMN_ERR_LEN];
 
@@ -102,7 +64,7 @@ logout(struct sioc_conn *c, const struct who *w)
 
 /* Is the token still accepted by auth? */
 static int
-token_valid(const struct who *w)
+token_valid(const struct itest_user *w)
 {
     struct sioc_http_reply r;
     char err[CMN_ERR_LEN];
@@ -118,13 +80,13 @@ token_valid(const struct who *w)
 static void
 test_join_goes_online_after_the_settle_delay_once(void **state)
 {
-    struct who o, u;
+    struct itest_user o, u;
     struct sioc_conn *co = observer(&o), *cu;
     struct sioc_event ev;
     long long t0, took;
 
     (void)state;
-    who_new(&u, "settle");
+    itest_user_new(&stack, "settle", &u);
     t0 = itest_ms();
     cu = itest_connect_join(&stack, u.name, u.token);
     /* the joiner's own new_user_online: not before the delay */
@@ -143,11 +105,11 @@ test_join_goes_online_after_the_settle_delay_once(void **state)
 static void
 test_logout_inside_the_settle_delay_cancels_going_online(void **state)
 {
-    struct who o, u;
+    struct itest_user o, u;
     struct sioc_conn *co = observer(&o), *cu;
 
     (void)state;
-    who_new(&u, "cancel");
+    itest_user_new(&stack, "cancel", &u);
     cu = itest_connect_join(&stack, u.name, u.token);
     logout(cu, &u);
     /* no online broadcast at all, and no offline one either */
@@ -164,13 +126,13 @@ test_logout_inside_the_settle_delay_cancels_going_online(void **state)
 static void
 test_closed_socket_goes_offline_after_grace_token_kept(void **state)
 {
-    struct who o, u;
+    struct itest_user o, u;
     struct sioc_conn *co = observer(&o), *cu;
     struct sioc_event ev;
     long long t0, took;
 
     (void)state;
-    who_new(&u, "grace");
+    itest_user_new(&stack, "grace", &u);
     cu = itest_connect_token(&stack, u.token);
     assert_int_equal(itest_wait_match(co, "new_user_online", "username",
                                       u.name, 3000, &ev), 0);
@@ -197,12 +159,12 @@ test_closed_socket_goes_offline_after_grace_token_kept(void **state)
 static void
 test_reconnect_inside_the_grace_makes_no_broadcast(void **state)
 {
-    struct who o, u;
+    struct itest_user o, u;
     struct sioc_conn *co = observer(&o), *cu;
     struct sioc_event ev;
 
     (void)state;
-    who_new(&u, "rejoin");
+    itest_user_new(&stack, "rejoin", &u);
     cu = itest_connect_token(&stack, u.token);
     assert_int_equal(itest_wait_match(co, "new_user_online", "username",
                                       u.name, 3000, &ev), 0);
@@ -226,13 +188,13 @@ test_reconnect_inside_the_grace_makes_no_broadcast(void **state)
 static void
 test_heartbeats_keep_online_silence_expires(void **state)
 {
-    struct who o, u;
+    struct itest_user o, u;
     struct sioc_conn *co = observer(&o), *cu;
     struct sioc_event ev;
     long long t0, took;
 
     (void)state;
-    who_new(&u, "hb");
+    itest_user_new(&stack, "hb", &u);
     cu = itest_connect_token(&stack, u.token);
     /* 4 s of heartbeats every 500 ms: more than KEEP_ALIVE (2 s) */
     t0 = itest_ms();
@@ -261,13 +223,13 @@ test_heartbeats_keep_online_silence_expires(void **state)
 static void
 test_expiry_of_an_old_session_leaves_a_new_login_alone(void **state)
 {
-    struct who u;
+    struct itest_user u;
     struct sioc_conn *c1, *c2;
     struct sioc_event ev;
     char pw[128], *token2;
 
     (void)state;
-    who_new(&u, "relog");
+    itest_user_new(&stack, "relog", &u);
     c1 = itest_connect_token(&stack, u.token);
     assert_int_equal(itest_wait_match(c1, "new_user_online", "username",
                                       u.name, 3000, &ev), 0);
@@ -301,5 +263,5 @@ main(void)
         cmocka_unit_test(test_expiry_of_an_old_session_leaves_a_new_login_alone),
     };
 
-    return cmocka_run_group_tests_name("presence", tests, setup, teardown);
+    return ITEST_RUN("presence", tests, &stack, overrides);
 }

@@ -18,51 +18,8 @@ static const char *const overrides[] = {
     NULL
 };
 
-static int
-setup(void **state)
-{
-    (void)state;
-    return itest_stack_start(&stack, overrides);
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    itest_stack_stop(&stack);
-    return 0;
-}
-
-struct who {
-    char name[64];
-    char *token;
-};
-
 static void
-who_new(struct who *w, const char *prefix)
-{
-    char pw[128];
-
-    itest_new_user(&stack, prefix, w->name, sizeof w->name);
-    itest_password(w->name, pw, sizeof pw);
-    w->token = itest_login(&stack, w->name, pw);
-}
-
-/* Connect bound at once and wait until online. */
-static struct sioc_conn *
-online(struct who *w)
-{
-    struct sioc_conn *c = itest_connect_token(&stack, w->token);
-    struct sioc_event ev;
-
-    assert_int_equal(itest_wait_match(c, "new_user_online", "username",
-                                      w->name, 3000, &ev), 0);
-    sioc_event_cleanup(&ev);
-    return c;
-}
-
-static void
-send_ok(struct sioc_conn *c, const struct who *from, const char *to,
+send_ok(struct sioc_conn *c, const struct itest_user *from, const char *to,
         const char *text, const char *want)
 {
     char res[32];
@@ -75,18 +32,18 @@ send_ok(struct sioc_conn *c, const struct who *from, const char *to,
 static void
 test_both_members_sockets_get_it_and_nobody_else(void **state)
 {
-    struct who a, b, c;
+    struct itest_user a, b, c;
     struct sioc_conn *a1, *a2, *b1, *c1;
     struct sioc_event ev;
 
     (void)state;
-    who_new(&a, "both_a");
-    who_new(&b, "both_b");
-    who_new(&c, "both_c");
-    a1 = online(&a);
+    itest_user_new(&stack, "both_a", &a);
+    itest_user_new(&stack, "both_b", &b);
+    itest_user_new(&stack, "both_c", &c);
+    a1 = itest_online(&stack, &a);
     a2 = itest_connect_token(&stack, a.token);     /* a's second window */
-    b1 = online(&b);
-    c1 = online(&c);
+    b1 = itest_online(&stack, &b);
+    c1 = itest_online(&stack, &c);
     send_ok(a1, &a, b.name, "to b", "delivered");
     assert_int_equal(itest_wait_match(b1, "received_message", "content",
                                       "to b", 3000, &ev), 0);
@@ -110,14 +67,14 @@ test_both_members_sockets_get_it_and_nobody_else(void **state)
 static void
 inbox_in_order(int n)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca, *cb;
     char text[32], got[64];
     struct sioc_event ev;
 
-    who_new(&a, "ord_a");
-    who_new(&b, "ord_b");
-    ca = online(&a);
+    itest_user_new(&stack, "ord_a", &a);
+    itest_user_new(&stack, "ord_b", &b);
+    ca = itest_online(&stack, &a);
     for (int i = 0; i < n; i++) {
         snprintf(text, sizeof text, "m%d", i);
         send_ok(ca, &a, b.name, text, "cached");
@@ -158,15 +115,15 @@ test_offline_inbox_flushes_a_thousand_in_order(void **state)
 static void
 test_inbox_cap_refuses_with_a_notice(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca;
     struct sioc_event ev;
     char res[32], got[256];
 
     (void)state;
-    who_new(&a, "cap_a");
-    who_new(&b, "cap_b");
-    ca = online(&a);
+    itest_user_new(&stack, "cap_a", &a);
+    itest_user_new(&stack, "cap_b", &b);
+    ca = itest_online(&stack, &a);
     for (int i = 0; i < INBOX_CAP; i++)
         send_ok(ca, &a, b.name, "fill", "cached");
     itest_send(ca, a.name, b.name, "one too many", a.token, res, sizeof res,
@@ -183,16 +140,16 @@ test_inbox_cap_refuses_with_a_notice(void **state)
 static void
 test_revoked_token_gets_the_admin_error(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca, *cb;
     struct sioc_event ev;
     char res[32], got[512], pw[128], *fresh, want[512];
 
     (void)state;
-    who_new(&a, "rev_a");
-    who_new(&b, "rev_b");
-    ca = online(&a);
-    cb = online(&b);
+    itest_user_new(&stack, "rev_a", &a);
+    itest_user_new(&stack, "rev_b", &b);
+    ca = itest_online(&stack, &a);
+    cb = itest_online(&stack, &b);
     /* a logs in again elsewhere: the token of ca is no longer a's session */
     itest_password(a.name, pw, sizeof pw);
     fresh = itest_login(&stack, a.name, pw);
@@ -215,16 +172,16 @@ test_revoked_token_gets_the_admin_error(void **state)
 static void
 test_unknown_user_and_foreign_room_are_dropped(void **state)
 {
-    struct who a, b;
+    struct itest_user a, b;
     struct sioc_conn *ca, *cb;
     struct sioc_event ev, ack;
     char arg[2048], err[CMN_ERR_LEN], res[32];
 
     (void)state;
-    who_new(&a, "drop_a");
-    who_new(&b, "drop_b");
-    ca = online(&a);
-    cb = online(&b);
+    itest_user_new(&stack, "drop_a", &a);
+    itest_user_new(&stack, "drop_b", &b);
+    ca = itest_online(&stack, &a);
+    cb = itest_online(&stack, &b);
     send_ok(ca, &a, "nobody-by-this-name", "lost", "error");
     /* a room a is not in: refused at once by the gateway */
     snprintf(arg, sizeof arg, "{\"sender\":\"%s\",\"content\":\"x\","
@@ -247,7 +204,7 @@ test_unknown_user_and_foreign_room_are_dropped(void **state)
 static void
 test_bot_room_goes_to_the_bot_stream(void **state)
 {
-    struct who a;
+    struct itest_user a;
     struct sioc_conn *ca;
     struct sioc_event ev;
     char bot[64], got[256], res[32], id[64];
@@ -261,8 +218,8 @@ test_bot_room_goes_to_the_bot_stream(void **state)
                               itest_env(&stack, "BUILD"), bot), 0);
     assert_int_equal(itest_redis_wait(&stack, "1", 5000, "HEXISTS users %s",
                                       bot), 0);
-    who_new(&a, "botu");
-    ca = online(&a);
+    itest_user_new(&stack, "botu", &a);
+    ca = itest_online(&stack, &a);
     /* no bridge: the bot answers with a notice */
     send_ok(ca, &a, bot, "anyone there?", "error");
     assert_int_equal(itest_wait_match(ca, "ai_response_received", "sender",
@@ -317,5 +274,5 @@ main(void)
         cmocka_unit_test(test_bot_room_goes_to_the_bot_stream),
     };
 
-    return cmocka_run_group_tests_name("relay", tests, setup, teardown);
+    return ITEST_RUN("relay", tests, &stack, overrides);
 }

@@ -64,6 +64,20 @@ size_t cmn_entry_nfields(const redisReply *entry);
 void cmn_entry_pair(const redisReply *entry, size_t i,
                     const redisReply **field, const redisReply **value);
 
+/* The entries array of a one-stream XREADGROUP/XREAD reply, or NULL. */
+const redisReply *cmn_stream_entries(const redisReply *rep);
+
+/* Re-read and handle this consumer's own pending entries of stream (after
+ * a failure left some unacknowledged), in batches of count, until none
+ * are left. handle acknowledges what it handled and returns 0, or -1 to
+ * stop. Returns 0, or -1 when Redis or handle failed. */
+int cmn_stream_drain_pending(struct cmn_redis *r, const char *stream,
+                             const char *group, const char *consumer,
+                             int count,
+                             int (*handle)(void *arg,
+                                           const redisReply *entries),
+                             void *arg);
+
 /* Parse a stream id "ms-seq". 0 or -1. */
 int cmn_stream_id_parse(const char *id, unsigned long long *ms,
                         unsigned long long *seq);

@@ -37,40 +37,10 @@ presence_cleanup(struct presence *p)
     cmn_redis_close(&p->r);
 }
 
-static const redisReply *
-presence_entries(const redisReply *rep)
-{
-    if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements == 0)
-        return NULL;
-    rep = rep->element[0];
-    if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 2)
-        return NULL;
-    return rep->element[1];
-}
-
-/* Re-read and handle our own pending events (after a Redis failure). */
 static int
-presence_drain_pel(struct presence *p)
+presence_handle(void *arg, const redisReply *entries)
 {
-    for (;;) {
-        redisReply *rep = cmn_redis_cmd(&p->r, "XREADGROUP GROUP %s %s COUNT "
-                                        "%d STREAMS %s 0", CMN_GROUP_PRESENCE,
-                                        p->consumer, PRESENCE_BATCH,
-                                        CMN_S_PRES);
-        const redisReply *e = presence_entries(rep);
-        int rc;
-
-        if (rep == NULL)
-            return -1;
-        if (e == NULL || e->elements == 0) {
-            freeReplyObject(rep);
-            return 0;
-        }
-        rc = presence_events(p, e);
-        freeReplyObject(rep);
-        if (rc != 0)
-            return -1;
-    }
+    return presence_events(arg, entries);
 }
 
 static void
@@ -140,7 +110,10 @@ presence_run(struct presence *p)
         if (p->need_pel) {
             if (cmn_redis_ensure_group(&p->r, CMN_S_PRES, CMN_GROUP_PRESENCE,
                                        "0") != 0 ||
-                presence_drain_pel(p) != 0)
+                cmn_stream_drain_pending(&p->r, CMN_S_PRES,
+                                         CMN_GROUP_PRESENCE, p->consumer,
+                                         PRESENCE_BATCH, presence_handle,
+                                         p) != 0)
                 continue;
             p->need_pel = 0;
         }
@@ -155,7 +128,7 @@ presence_run(struct presence *p)
             p->need_pel = 1;
             continue;
         }
-        e = presence_entries(rep);
+        e = cmn_stream_entries(rep);
         if (e != NULL && presence_events(p, e) != 0)
             p->need_pel = 1;
         freeReplyObject(rep);

@@ -44,41 +44,10 @@ relay_cleanup(struct relay *rl)
     cmn_redis_close(&rl->r);
 }
 
-/* The entries array of an XREADGROUP reply for one stream, or NULL. */
-static const redisReply *
-relay_entries(const redisReply *rep)
-{
-    if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements == 0)
-        return NULL;
-    rep = rep->element[0];
-    if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 2)
-        return NULL;
-    return rep->element[1];
-}
-
-/* Read (and route) our own pending entries, left by a failed batch. */
 static int
-relay_drain_pel(struct relay *rl)
+relay_handle(void *arg, const redisReply *entries)
 {
-    for (;;) {
-        redisReply *rep = cmn_redis_cmd(&rl->r, "XREADGROUP GROUP %s %s "
-                                        "COUNT %d STREAMS %s 0",
-                                        CMN_GROUP_RELAY, rl->consumer,
-                                        rl->cfg->batch, CMN_S_MSG);
-        const redisReply *e = relay_entries(rep);
-        int rc;
-
-        if (rep == NULL)
-            return -1;
-        if (e == NULL || e->elements == 0) {
-            freeReplyObject(rep);
-            return 0;
-        }
-        rc = relay_batch(rl, e);
-        freeReplyObject(rep);
-        if (rc != 0)
-            return -1;
-    }
+    return relay_batch(arg, entries);
 }
 
 /* Take over entries idle in other consumers' lists (a relay died). */
@@ -147,7 +116,9 @@ relay_run(struct relay *rl)
             if (cmn_redis_ensure_group(&rl->r, CMN_S_MSG, CMN_GROUP_RELAY,
                                        "0") != 0 ||
                 relay_cache_refresh(&rl->cache, &rl->r, 1) != 0 ||
-                relay_drain_pel(rl) != 0)
+                cmn_stream_drain_pending(&rl->r, CMN_S_MSG, CMN_GROUP_RELAY,
+                                         rl->consumer, rl->cfg->batch,
+                                         relay_handle, rl) != 0)
                 continue;
             rl->need_pel = 0;
         }
@@ -168,7 +139,7 @@ relay_run(struct relay *rl)
             cmn_sleep_ms(100);
             continue;
         }
-        e = relay_entries(rep);
+        e = cmn_stream_entries(rep);
         if (e != NULL && relay_batch(rl, e) != 0)
             rl->need_pel = 1;
         freeReplyObject(rep);

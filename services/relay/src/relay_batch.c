@@ -116,45 +116,15 @@ static int
 relay_to_user(struct relay *rl, const struct relay_ustate *u, char kind,
               const char *packet, size_t len)
 {
-    const char *p = u->loc;
-    int n = 0;
+    struct relay_out_rec r = {&rl->out, kind, u->name, packet, len};
 
-    while (p != NULL && *p != '\0') {
-        const char *sp = strchr(p, ' ');
-        size_t wl = sp ? (size_t)(sp - p) : strlen(p);
-        char gw[128];
-
-        if (wl < sizeof gw) {
-            memcpy(gw, p, wl);
-            gw[wl] = '\0';
-            if (relay_cache_gw_alive(&rl->cache, gw) &&
-                relay_out_add(&rl->out, gw, kind, u->name, packet, len) == 0)
-                n++;
-        }
-        p = sp ? sp + 1 : NULL;
-    }
-    return n;
+    return relay_cache_live_gws(&rl->cache, u->loc, relay_out_add_for, &r);
 }
 
 static int
 relay_has_live_gw(struct relay *rl, const struct relay_ustate *u)
 {
-    const char *p = u->loc;
-
-    while (p != NULL && *p != '\0') {
-        const char *sp = strchr(p, ' ');
-        size_t wl = sp ? (size_t)(sp - p) : strlen(p);
-        char gw[128];
-
-        if (wl < sizeof gw) {
-            memcpy(gw, p, wl);
-            gw[wl] = '\0';
-            if (relay_cache_gw_alive(&rl->cache, gw))
-                return 1;
-        }
-        p = sp ? sp + 1 : NULL;
-    }
-    return 0;
+    return relay_cache_live_gws(&rl->cache, u->loc, NULL, NULL) > 0;
 }
 
 /* Can a packet for u go straight to its sockets (nothing older waits)? */

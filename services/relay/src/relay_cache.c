@@ -167,3 +167,29 @@ relay_cache_gw_alive(const struct relay_cache *c, const char *gw)
             return 1;
     return 0;
 }
+
+int
+relay_cache_live_gws(const struct relay_cache *c, const char *list,
+                     void (*fn)(const char *gw, void *arg), void *arg)
+{
+    const char *p = list;
+    int n = 0;
+
+    while (p != NULL && *p != '\0') {
+        const char *sp = strchr(p, ' ');
+        size_t wl = sp ? (size_t)(sp - p) : strlen(p);
+        char gw[128];
+
+        if (wl < sizeof gw) {
+            memcpy(gw, p, wl);
+            gw[wl] = '\0';
+            if (relay_cache_gw_alive(c, gw)) {
+                if (fn != NULL)
+                    fn(gw, arg);
+                n++;
+            }
+        }
+        p = sp ? sp + 1 : NULL;
+    }
+    return n;
+}

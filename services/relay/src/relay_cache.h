@@ -40,5 +40,9 @@ int relay_cache_refresh(struct relay_cache *c, struct cmn_redis *r,
 enum relay_role relay_cache_role(const struct relay_cache *c,
                                  const char *user);
 int relay_cache_gw_alive(const struct relay_cache *c, const char *gw);
+/* Call fn(gw, arg) for each live gateway of the list "gw1 gw2" (a loc
+ * value; fn may be NULL to only count). Returns how many were live. */
+int relay_cache_live_gws(const struct relay_cache *c, const char *list,
+                         void (*fn)(const char *gw, void *arg), void *arg);
 
 #endif

@@ -111,25 +111,13 @@ relay_flush_chunk(struct relay *rl, const char *user, const char *loc)
     for (size_t i = 0; i < rep->elements; i++) {
         const char *m = rep->element[i]->str;
         const char *bar = strchr(m, '|');
-        const char *p = loc;
+        struct relay_out_rec r = {&rl->out, CMN_REC_MUST, user, NULL, 0};
 
         if (bar == NULL)
             continue;
-        while (p != NULL && *p != '\0') {
-            const char *sp = strchr(p, ' ');
-            size_t wl = sp ? (size_t)(sp - p) : strlen(p);
-            char gw[128];
-
-            if (wl < sizeof gw) {
-                memcpy(gw, p, wl);
-                gw[wl] = '\0';
-                if (relay_cache_gw_alive(&rl->cache, gw))
-                    relay_out_add(&rl->out, gw, CMN_REC_MUST, user, bar + 1,
-                                  rep->element[i]->len -
-                                  (size_t)(bar + 1 - m));
-            }
-            p = sp ? sp + 1 : NULL;
-        }
+        r.value = bar + 1;
+        r.vlen = rep->element[i]->len - (size_t)(bar + 1 - m);
+        relay_cache_live_gws(&rl->cache, loc, relay_out_add_for, &r);
     }
     if (rl->out.n == 0) {               /* no live gateway after all */
         freeReplyObject(rep);

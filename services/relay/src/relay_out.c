@@ -69,6 +69,14 @@ relay_out_add(struct relay_out *o, const char *gw, char kind,
     return 0;
 }
 
+void
+relay_out_add_for(const char *gw, void *rec)
+{
+    const struct relay_out_rec *r = rec;
+
+    relay_out_add(r->out, gw, r->kind, r->target, r->value, r->vlen);
+}
+
 int
 relay_out_append(const struct relay_out *o, redisContext *c)
 {

@@ -32,6 +32,17 @@ void relay_out_init(struct relay_out *o);
 /* Queue record "<kind> <target>" = value for gateway gw. 0 or -1 (OOM). */
 int relay_out_add(struct relay_out *o, const char *gw, char kind,
                   const char *target, const char *value, size_t vlen);
+/* One record to add for each of several gateways: pass it with
+ * relay_out_add_for() to relay_cache_live_gws(). */
+struct relay_out_rec {
+    struct relay_out *out;
+    char kind;
+    const char *target;
+    const char *value;
+    size_t vlen;
+};
+void relay_out_add_for(const char *gw, void *rec);
+
 /* Pipeline one XADD per gateway (s:gw:<gw>). Returns how many commands
  * were appended (their replies must be read by the caller). */
 int relay_out_append(const struct relay_out *o, redisContext *c);

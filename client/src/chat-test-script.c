@@ -51,6 +51,7 @@ static const struct { const char *name; int fixed; gboolean rest; } commands[] =
   { "wait-status", 0, TRUE }, { "wait-title", 0, TRUE },
   { "wait-notice", 0, TRUE }, { "wait-contact", 2, FALSE },
   { "wait-contacts", 1, FALSE }, { "chat-with", 1, FALSE },
+  { "activate-contact", 1, FALSE },
   { "wait-line", 1, TRUE }, { "wait-line-state", 2, TRUE },
   { "send", 1, TRUE }, { "expect", 1, TRUE }, { "expect-not", 1, TRUE },
   { "snapshot", 2, FALSE }, { "dump", 2, FALSE }, { "print", 0, TRUE },
@@ -316,6 +317,25 @@ step_chat_with (ChatTestScript *script,
   return STEP_WAIT;
 }
 
+/* A double click: the row is activated (the list box does not activate on
+ * a single click), which opens its conversation. */
+static StepResult
+step_activate_contact (ChatTestScript *script,
+                       Step           *s)
+{
+  GtkWidget *main_window = find_window (script, "main");
+  GtkWidget *row;
+
+  if (script->phase == 1)
+    return find_window (script, s->args[0]) != NULL ? STEP_DONE : STEP_WAIT;
+  row = main_window != NULL ? find_contact_row (main_window, s->args[0]) : NULL;
+  if (row == NULL)
+    return STEP_WAIT;
+  gtk_widget_activate (row);
+  script->phase = 1;
+  return STEP_WAIT;
+}
+
 static StepResult
 step_send (ChatTestScript *script,
            Step           *s)
@@ -453,6 +473,8 @@ step_run (ChatTestScript *script,
     return step_contacts (script, s);
   else if (g_str_equal (c, "chat-with"))
     return step_chat_with (script, s);
+  else if (g_str_equal (c, "activate-contact"))
+    return step_activate_contact (script, s);
   else if (g_str_equal (c, "wait-line"))
     return find_line_row (script, s->args[0], s->args[1]) ? STEP_DONE : STEP_WAIT;
   else if (g_str_equal (c, "wait-line-state"))

@@ -16,6 +16,7 @@
  *   wait-contact NAME STATE      the row of NAME says STATE (online/offline)
  *   wait-contacts N              the list shows N contacts
  *   chat-with NAME               select NAME, press Chat With
+ *   activate-contact NAME        double click NAME's row
  *   wait-line PEER TEXT          PEER's conversation shows a line with TEXT
  *   wait-line-state PEER STATE TEXT   ... whose state label contains STATE
  *   send PEER TEXT               type TEXT in PEER's conversation, Enter

@@ -124,7 +124,7 @@ wait_for 10 grep -q ready "$OUT/notify.log" || { say "e2e: no notification serve
 # the restart phase relaunches the gateway (see restart_gateway)
 if [ -r "/proc/$$/environ" ]; then RESTART=1; KEEP='s/^#R //'; else RESTART=; KEEP='/^#R /d'; fi
 sed -e "s|@OUT@|$OUT|g" -e "s|@HELLO@|$HELLO|g" -e "s|@REPLY@|$REPLY|g" \
-    -e "s|@EARLY@|$EARLY|g" \
+    -e "s|@EARLY@|$EARLY|g" -e "s|@NONCE@|$NONCE|g" \
     -e "$KEEP" "$HERE/client.script.in" >"$OUT/client.script"
 say "e2e: app against $SERVER on display :$dpy"
 XDG_CONFIG_HOME=$OUT/config GTK_A11Y=none GSETTINGS_BACKEND=memory \
@@ -206,6 +206,9 @@ check "conversation_shows_sender_and_time" has conversation.txt 'label#sender "A
 check "conversation_shows_our_answer_delivered" has conversation.txt '✓ Delivered'
 check "conversation_title" has conversation.txt 'window#ChatConversationWindow "Conversation between Lisa and Avi"'
 check "conversation_screenshot_is_not_blank" png_size conversation.png
+check "bot_conversation_by_double_click_shows_our_line" has conversation-bot.txt "label#content \"Hello bot ($NONCE)\""
+check "bot_answers_with_ai_response_received" has conversation-bot.txt 'label#sender "ChatGPT" .sender'
+check "bot_conversation_title" has conversation-bot.txt '"Conversation between Lisa and ChatGPT"'
 if [ -n "$RESTART" ]; then
     check "gateway_restart_reconnects_by_itself" grep -q 'test-script: reconnected' "$OUT/app.log"
 fi

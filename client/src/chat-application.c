@@ -20,7 +20,9 @@
 struct _ChatApplication
 {
   GtkApplication   parent_instance;
-  ChatSettings     settings;
+  ChatSettings     settings;      /* in effect (file + env + options) */
+  guint            saved_heartbeat_s;  /* as in the file: one-off values */
+  gboolean         saved_auto_reconnect; /* are not written back */
   gchar           *settings_path;
   ChatSession     *session;
   GtkWidget       *window;
@@ -51,12 +53,18 @@ static const GOptionEntry chat_options[] = {
   { NULL }
 };
 
+/* Remembers the server and the last user; the heartbeat and reconnect
+ * settings are written back as they were read, so a one-off option or
+ * environment value does not stick. */
 static void
 chat_application_save_settings (ChatApplication *self)
 {
   g_autoptr (GError) error = NULL;
+  ChatSettings out = self->settings;
 
-  if (!chat_settings_save (&self->settings, self->settings_path, &error))
+  out.heartbeat_s = self->saved_heartbeat_s;
+  out.auto_reconnect = self->saved_auto_reconnect;
+  if (!chat_settings_save (&out, self->settings_path, &error))
     g_warning ("cannot save settings: %s", error->message);
 }
 
@@ -348,6 +356,8 @@ chat_application_handle_local_options (GApplication *app,
       g_printerr ("iseecubes-client: %s (using defaults)\n", error->message);
       g_clear_error (&error);
     }
+  self->saved_heartbeat_s = self->settings.heartbeat_s;
+  self->saved_auto_reconnect = self->settings.auto_reconnect;
   if (heartbeat < 0 || heartbeat > 3600 ||
       !chat_settings_resolve (&self->settings, server, (guint) heartbeat, &error))
     {

@@ -4,8 +4,10 @@
  * ten users at once against a bot that takes a second each are answered
  * in about a second; timeouts, 500s and malformed answers give the bot's
  * notice, a 429 is retried; a webhook bot added by configuration alone
- * (plus its bot user) works; Leonid, disabled, is offline; the key never
- * reaches a log. */
+ * (plus its bot user) works; Leonid, disabled, is offline; two bridges
+ * share a bot without answering twice, and one leaving keeps the bot
+ * online; the key never reaches a log. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,6 +351,98 @@ test_webhook_bot_from_configuration_works_end_to_end(void **state)
     itb_user_free(&u);
 }
 
+/* The last user message of a recorded chat completion request. */
+static int
+last_question(const struct fake_req *req, char *out, size_t cap)
+{
+    json_t *root = json_loads(req->body, 0, NULL);
+    json_t *msgs = json_object_get(root, "messages");
+    const char *q = json_string_value(json_object_get(
+        json_array_get(msgs, json_array_size(msgs) - 1), "content"));
+    int rc = -1;
+
+    if (q != NULL) {
+        snprintf(out, cap, "%s", q);
+        rc = 0;
+    }
+    json_decref(root);
+    return rc;
+}
+
+static void
+test_two_bridges_share_a_bot_without_answering_twice(void **state)
+{
+    struct itb_user u[4];
+    struct sioc_event ev;
+    char cwd[512], res[32], got[512], q[64], path[320];
+    int seen[4][5] = {{0}}, asked = 0;
+    struct fake_req req;
+    long pid = 0;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(itest_sh(&stack, "cd %s && (AIB_HEALTH_PORT=0 exec "
+                              "$BUILD/bin/ai-bridge >>$STACK_DIR/logs/"
+                              "ai-bridge2.log 2>&1 & echo $! >$STACK_DIR/"
+                              "ai-bridge2.pid)", cwd), 0);
+    snprintf(path, sizeof path, "%s/ai-bridge2.pid", stack.dir);
+    assert_non_null(f = fopen(path, "r"));
+    assert_int_equal(fscanf(f, "%ld", &pid), 1);
+    fclose(f);
+    assert_int_equal(itest_redis_wait(&stack, "2", 10000,
+                                      "ZCARD botbridges:ChatGPT"), 0);
+
+    for (int i = 0; i < 4; i++)
+        itb_user_new(&stack, "twin", &u[i]);
+    for (int m = 0; m < 5; m++)
+        for (int i = 0; i < 4; i++) {
+            snprintf(q, sizeof q, "twin u%d m%d [delay=50]", i, m);
+            itb_ask(&u[i], "ChatGPT", q, res, sizeof res, NULL, 0);
+            assert_string_equal(res, "delivered");
+        }
+    for (int i = 0; i < 4; i++) {
+        for (int n = 0; n < 5; n++) {
+            int ui, mi;
+
+            assert_int_equal(itb_answer(&u[i], "ChatGPT", 10000, got,
+                                        sizeof got), 0);
+            assert_int_equal(sscanf(got, "You said: twin u%d m%d", &ui, &mi),
+                             2);
+            assert_int_equal(ui, i);
+            seen[i][mi]++;
+        }
+        assert_int_equal(sioc_expect_no_event(u[i].c, "ai_response_received",
+                                              i == 0 ? 300 : 0), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        for (int m = 0; m < 5; m++)
+            assert_int_equal(seen[i][m], 1);
+    /* and the bot was asked once per message */
+    for (size_t k = 0; fake_get(openai, NULL, k, &req) == 0; k++) {
+        if (last_question(&req, q, sizeof q) == 0 &&
+            strncmp(q, "twin u", 6) == 0)
+            asked++;
+        fake_req_cleanup(&req);
+    }
+    assert_int_equal(asked, 20);
+
+    /* one bridge leaves: the other keeps ChatGPT online, no broadcast */
+    assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
+    assert_int_equal(itest_redis_wait(&stack, "1", 10000,
+                                      "ZCARD botbridges:ChatGPT"), 0);
+    assert_int_not_equal(itest_wait_match(u[0].c, "user_has_gone_offline",
+                                          "username", "ChatGPT", 1000, &ev),
+                         0);
+    assert_int_equal(itb_wait_online(&stack, "ChatGPT", 1, 100), 0);
+    assert_true(itb_log_count(&stack, "other bridge(s) keep it online") > 0);
+    itb_ask(&u[0], "ChatGPT", "still there", res, sizeof res, NULL, 0);
+    assert_int_equal(itb_answer(&u[0], "ChatGPT", 5000, got, sizeof got), 0);
+    assert_string_equal(got, "You said: still there");
+    for (int i = 0; i < 4; i++)
+        itb_user_free(&u[i]);
+}
+
 static void
 test_the_key_never_reaches_a_log(void **state)
 {
@@ -376,6 +470,7 @@ main(void)
         cmocka_unit_test(test_rate_limit_is_retried_and_answered),
         cmocka_unit_test(test_malformed_answer_gives_the_notice),
         cmocka_unit_test(test_webhook_bot_from_configuration_works_end_to_end),
+        cmocka_unit_test(test_two_bridges_share_a_bot_without_answering_twice),
         cmocka_unit_test(test_the_key_never_reaches_a_log),
     };
 

@@ -77,6 +77,10 @@ aib_bridge_init(struct aib_bridge *br, const struct aib_config *cfg,
         snprintf(b->stream, sizeof b->stream, CMN_S_BOT_PREFIX "%s",
                  b->cfg->name);
         atomic_init(&b->probe_ok, b->cfg->probe_path == NULL);
+        /* a probed bot reads nothing before its first probe: a message
+         * taken over at start must not get "not available" for that */
+        atomic_init(&b->ready, b->cfg->probe_path == NULL ||
+                               !b->cfg->enabled);
         if (b->cfg->secret != NULL) {
             b->key = (const unsigned char *)b->cfg->secret;
             b->keylen = strlen(b->cfg->secret);
@@ -102,6 +106,7 @@ aib_bridge_start(struct aib_bridge *br)
     for (size_t i = 0; i < br->nbots; i++) {
         struct aib_bot *b = &br->bots[i];
         int n = b->cfg->concurrency;
+        char shown[512];
 
         if ((b->workers = calloc((size_t)n, sizeof *b->workers)) == NULL)
             return -1;
@@ -112,9 +117,10 @@ aib_bridge_start(struct aib_bridge *br)
         if (pthread_create(&b->reader, NULL, aib_reader_main, b) != 0)
             return -1;
         b->reader_started = 1;
+        aib_url_redact(b->cfg->endpoint, shown, sizeof shown);
         cmn_log_info("bot", "bot=%s kind=%s endpoint=%s model=%s "
                      "workers=%d key=%s enabled=%d probe=%s", b->cfg->name,
-                     aib_kind_name(b->cfg->kind), b->cfg->endpoint,
+                     aib_kind_name(b->cfg->kind), shown,
                      b->cfg->model ? b->cfg->model : "-", n,
                      b->cfg->key_env == NULL ? "-"
                      : b->cfg->key ? "(set)" : "(unset)", b->cfg->enabled,
@@ -353,6 +359,10 @@ aib_reader_main(void *arg)
         if (cmn_redis_ctx(&rd.r) == NULL) {
             rd.need_group = 1;
             cmn_sleep_ms(100);
+            continue;
+        }
+        if (!atomic_load(&rd.b->ready)) {
+            cmn_sleep_ms(50);
             continue;
         }
         if (rd.need_group) {

@@ -25,6 +25,7 @@ struct aib_bot {
     struct aib_bridge *br;
     char stream[128];            /* s:bot:<name> */
     atomic_int probe_ok;         /* 1: no probe, or the last one answered */
+    atomic_int ready;            /* 0 until the first probe has a result */
     int announced;               /* presence thread: we said online */
     struct aib_queue q;
     pthread_t reader;

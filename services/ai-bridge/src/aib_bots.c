@@ -66,6 +66,20 @@ aib_kind_name(enum aib_kind k)
     return (unsigned)k < 3 ? aib_kinds[k] : "?";
 }
 
+void
+aib_url_redact(const char *url, char *out, size_t cap)
+{
+    const char *host = strstr(url, "://"), *at, *slash;
+
+    host = host ? host + 3 : url;
+    slash = strchr(host, '/');
+    at = strchr(host, '@');
+    if (at != NULL && (slash == NULL || at < slash))
+        snprintf(out, cap, "%.*s***%s", (int)(host - url), url, at);
+    else
+        snprintf(out, cap, "%s", url);
+}
+
 const struct aib_botcfg *
 aib_bots_find(const struct aib_bots *b, const char *name)
 {

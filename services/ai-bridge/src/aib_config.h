@@ -89,6 +89,9 @@ int aib_bots_load(const char *path, struct aib_bots *out, char *err);
 /* NULL-safe; wipes keys and secrets. */
 void aib_bots_free(struct aib_bots *b);
 
+/* url for logs: "user:password@" (if any) replaced by "***@". */
+void aib_url_redact(const char *url, char *out, size_t cap);
+
 /* "openai" ... */
 const char *aib_kind_name(enum aib_kind k);
 /* Look a bot up by name; NULL when not configured. */

@@ -192,11 +192,13 @@ aib_prober_main(void *arg)
     struct aib_bridge *br = arg;
     struct aib_http *h = aib_http_new(NULL, NULL);
     long long *due = calloc(br->nbots + 1, sizeof *due);
+    char *logged = calloc(br->nbots + 1, 1);    /* first result logged */
 
-    if (h == NULL || due == NULL) {
+    if (h == NULL || due == NULL || logged == NULL) {
         cmn_log_error("probe", "out of memory: probes disabled");
         aib_http_free(h);
         free(due);
+        free(logged);
         return NULL;
     }
     while (!cmn_proc_stopping()) {
@@ -205,7 +207,7 @@ aib_prober_main(void *arg)
         for (size_t i = 0; i < br->nbots && !cmn_proc_stopping(); i++) {
             struct aib_bot *b = &br->bots[i];
             const struct aib_botcfg *c = b->cfg;
-            char url[1024];
+            char url[1024], shown[1024];
             int up;
 
             if (c->probe_path == NULL || !c->enabled || now < due[i])
@@ -215,13 +217,17 @@ aib_prober_main(void *arg)
             up = aib_http_probe(h, url, c->probe_interval_ms <
                                 AIB_PROBE_TIMEOUT_MS ? c->probe_interval_ms
                                 : AIB_PROBE_TIMEOUT_MS);
-            if (atomic_exchange(&b->probe_ok, up) != up)
-                cmn_log_info("probe", "bot=%s endpoint %s", c->name,
-                             up ? "answers" : "does not answer");
+            aib_url_redact(url, shown, sizeof shown);
+            if (atomic_exchange(&b->probe_ok, up) != up || !logged[i])
+                cmn_log_info("probe", "bot=%s endpoint %s%s", c->name, shown,
+                             up ? " answers" : " does not answer");
+            logged[i] = 1;
+            atomic_store(&b->ready, 1);
         }
         aib_presence_nap(50);
     }
     aib_http_free(h);
     free(due);
+    free(logged);
     return NULL;
 }

@@ -237,6 +237,20 @@ test_load_reports_a_missing_file(void **state)
                                 "file"));
 }
 
+static void
+test_urls_are_logged_without_credentials(void **state)
+{
+    char out[256];
+
+    (void)state;
+    aib_url_redact("http://user:pw@host:1/v1", out, sizeof out);
+    assert_string_equal(out, "http://***@host:1/v1");
+    aib_url_redact("https://api.openai.com/v1", out, sizeof out);
+    assert_string_equal(out, "https://api.openai.com/v1");
+    aib_url_redact("http://host/path@x", out, sizeof out);
+    assert_string_equal(out, "http://host/path@x");
+}
+
 int
 main(void)
 {
@@ -247,6 +261,7 @@ main(void)
         cmocka_unit_test(test_defaults_per_kind),
         cmocka_unit_test(test_mistakes_are_reported_clearly),
         cmocka_unit_test(test_load_reports_a_missing_file),
+        cmocka_unit_test(test_urls_are_logged_without_credentials),
     };
 
     return cmocka_run_group_tests_name("aib_bots", tests, NULL, NULL);

@@ -36,7 +36,8 @@ static const struct aib_intopt aib_intopts[] = {
     {"backoff_ms", O(backoff_ms), 1, 60000, {500, 500, 500}},
     {"backoff_max_ms", O(backoff_max_ms), 1, 600000, {8000, 8000, 8000}},
     {"concurrency", O(concurrency), 1, 256, {16, 4, 16}},
-    {"max_queue", O(max_queue), 1, 100000, {1000, 1000, 1000}},
+    /* at most what one XCLAIM renews (AIB_LEASE_MAX in aib_bot.c) */
+    {"max_queue", O(max_queue), 1, 1024, {1000, 1000, 1000}},
     {"context_turns", O(context_turns), 0, 100, {10, 0, 0}},
     {"context_ttl_s", O(context_ttl_s), 1, 31536000,
      {86400, 86400, 86400}},

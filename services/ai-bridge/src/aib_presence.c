@@ -49,7 +49,7 @@ aib_presence_bye(struct aib_bridge *br, struct cmn_redis *r,
     long long others = 0;
 
     freeReplyObject(cmn_redis_cmd(r, "ZREM " CMN_K_BOT_BRIDGES "%s %s",
-                                     b->cfg->name, br->consumer));
+                                  b->cfg->name, br->consumer));
     rep = cmn_redis_cmd(r, "ZCOUNT " CMN_K_BOT_BRIDGES "%s %lld +inf",
                         b->cfg->name, now - 3LL * br->cfg->heartbeat_ms);
     if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
@@ -63,10 +63,15 @@ aib_presence_bye(struct aib_bridge *br, struct cmn_redis *r,
                      why, others);
         return;
     }
-    rep = cmn_redis_cmd(r, "XADD " CMN_S_PRES " * k bye u %s j %s",
-                           b->cfg->name, "bot");
+    rep = cmn_redis_cmd(r, "XADD " CMN_S_PRES " * k bye u %s j bot",
+                        b->cfg->name);
+    if (rep == NULL)
+        cmn_log_warn("presence", "bot=%s going offline (%s): Redis "
+                     "unreachable, presence will expire it", b->cfg->name,
+                     why);
+    else
+        cmn_log_info("presence", "bot=%s offline (%s)", b->cfg->name, why);
     freeReplyObject(rep);
-    cmn_log_info("presence", "bot=%s offline (%s)", b->cfg->name, why);
 }
 
 /* One beat for a usable bot: bind when Redis does not have it online. */
@@ -91,11 +96,11 @@ aib_presence_beat(struct aib_bridge *br, struct cmn_redis *r,
     freeReplyObject(rep);
     if (online && b->announced) {
         freeReplyObject(cmn_redis_cmd(r, "XADD " CMN_S_PRES " * k hb u %s "
-                                         "j %s", b->cfg->name, "bot"));
+                                      "j bot", b->cfg->name));
         return;
     }
-    rep = cmn_redis_cmd(r, "XADD " CMN_S_PRES " * k bind u %s j %s st 0",
-                           b->cfg->name, "bot");
+    rep = cmn_redis_cmd(r, "XADD " CMN_S_PRES " * k bind u %s j bot st 0",
+                        b->cfg->name);
     if (rep == NULL)
         return;
     freeReplyObject(rep);

@@ -68,7 +68,7 @@ test_openai_body_has_model_system_turns_and_question(void **state)
 }
 
 static void
-test_openai_body_without_system_prompt_with_max_tokens(void **state)
+test_openai_body_with_max_tokens_and_no_system(void **state)
 {
     struct aib_botcfg c = {0};
     char *body;
@@ -274,7 +274,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_openai_body_has_model_system_turns_and_question),
-        cmocka_unit_test(test_openai_body_without_system_prompt_with_max_tokens),
+        cmocka_unit_test(test_openai_body_with_max_tokens_and_no_system),
         cmocka_unit_test(test_openai_reply_parsing),
         cmocka_unit_test(test_webhook_body_and_reply),
         cmocka_unit_test(test_leonid_user_data_is_a_signed_jwt_with_the_claims),

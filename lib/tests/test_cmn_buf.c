@@ -285,7 +285,8 @@ main(void)
         cmocka_unit_test(test_growth_keeps_earlier_contents),
         cmocka_unit_test(test_printf_appends_formatted_text),
         cmocka_unit_test(test_reset_forgets_contents_but_keeps_memory),
-        cmocka_unit_test(test_steal_hands_over_the_bytes_and_empties_the_buffer),
+        cmocka_unit_test(
+            test_steal_hands_over_the_bytes_and_empties_the_buffer),
         cmocka_unit_test(test_reserve_makes_room_without_changing_length),
         cmocka_unit_test(test_reserve_refuses_a_size_that_overflows),
         cmocka_unit_test(test_reserve_refuses_what_cannot_be_allocated),

@@ -41,7 +41,7 @@ static const struct cmn_env_var t_env[] = {
 #undef F
 #define T_N (sizeof t_env / sizeof t_env[0])
 
-/* ---- stderr capture ------------------------------------------------------ */
+/* ---- stderr capture ----------------------------------------------------- */
 
 static int t_saved_fd = -1;
 static FILE *t_capture;
@@ -93,7 +93,7 @@ clear_env(void **state)
     return 0;
 }
 
-/* ---- tests ---------------------------------------------------------------- */
+/* ---- tests -------------------------------------------------------------- */
 
 static void
 test_defaults_fill_every_field(void **state)

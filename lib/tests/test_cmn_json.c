@@ -479,7 +479,8 @@ main(void)
         cmocka_unit_test(test_validate_refuses_invalid_utf8_in_strings),
         cmocka_unit_test(test_validate_stops_at_the_given_length),
         cmocka_unit_test(test_validate_accepts_nesting_up_to_the_limit),
-        cmocka_unit_test(test_validate_refuses_deep_nesting_without_recursing_forever),
+        cmocka_unit_test(
+            test_validate_refuses_deep_nesting_without_recursing_forever),
         cmocka_unit_test(test_skip_returns_the_byte_after_the_value),
         cmocka_unit_test(test_kind_reads_the_first_byte),
         cmocka_unit_test(test_array_iteration_yields_each_element_span),

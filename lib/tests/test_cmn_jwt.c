@@ -26,7 +26,7 @@ static const unsigned char t_key[] = "0123456789abcdef0123456789abcdef";
 static const unsigned char t_other[] = "fedcba9876543210fedcba9876543210";
 #define T_NOW 1800000000L
 
-/* ---- token forging ------------------------------------------------------- */
+/* ---- token forging ------------------------------------------------------ */
 
 static void
 b64url(const unsigned char *in, size_t n, char *out)
@@ -92,7 +92,7 @@ verify_claims(const char *payload)
     return verify(forge(HS256_HDR, payload, EVP_sha256(), t_key), &c);
 }
 
-/* ---- sign / verify -------------------------------------------------------- */
+/* ---- sign / verify ------------------------------------------------------ */
 
 static void
 test_signed_token_verifies_with_its_claims(void **state)
@@ -390,7 +390,7 @@ test_strerror_names_every_result(void **state)
     assert_string_equal(cmn_jwt_strerror((enum cmn_jwt_result)99), "unknown");
 }
 
-/* ---- random ids ----------------------------------------------------------- */
+/* ---- random ids --------------------------------------------------------- */
 
 static void
 test_random_hex_gives_distinct_lowercase_hex(void **state)
@@ -409,7 +409,7 @@ test_random_hex_gives_distinct_lowercase_hex(void **state)
     assert_int_equal(strlen(big), 128);
 }
 
-/* ---- key loading ------------------------------------------------------------ */
+/* ---- key loading -------------------------------------------------------- */
 
 static char t_dir[] = "/tmp/test_cmn_jwt.XXXXXX";
 
@@ -600,7 +600,8 @@ main(void)
         cmocka_unit_test(test_key_load_takes_the_secret_text),
         cmocka_unit_test(test_key_load_refuses_a_short_secret),
         cmocka_unit_test(test_key_load_refuses_a_secret_longer_than_the_buffer),
-        cmocka_unit_test(test_key_load_reads_the_file_without_trailing_newlines),
+        cmocka_unit_test(
+            test_key_load_reads_the_file_without_trailing_newlines),
         cmocka_unit_test(test_key_load_prefers_the_secret_over_the_file),
         cmocka_unit_test(test_key_load_reports_a_missing_file_by_name),
         cmocka_unit_test(test_key_load_needs_a_secret_or_a_file),

@@ -95,8 +95,9 @@ test_each_level_has_its_name(void **state)
     cmn_log_warn("m", "w");
     cmn_log_error("m", "e");
     out = capture_end();
-    assert_matches(out, "Z DEBUG svc\\[[0-9]+\\] m: d\n.*Z INFO svc\\[[0-9]+\\] "
-                        "m: i\n.*Z WARN svc.* m: w\n.*Z ERROR svc.* m: e\n$");
+    assert_matches(out, "Z DEBUG svc\\[[0-9]+\\] m: d\n"
+                        ".*Z INFO svc\\[[0-9]+\\] m: i\n"
+                        ".*Z WARN svc.* m: w\n.*Z ERROR svc.* m: e\n$");
 }
 
 static void

@@ -114,7 +114,7 @@ kill_client(long long id)
     redisFree(c);
 }
 
-/* ---- connection ------------------------------------------------------------ */
+/* ---- connection --------------------------------------------------------- */
 
 static void
 test_commands_run_on_a_lazily_opened_connection(void **state)
@@ -268,7 +268,7 @@ test_get_reply_without_a_connection_is_null(void **state)
     assert_null(cmn_redis_get_reply(&r));
 }
 
-/* ---- streams --------------------------------------------------------------- */
+/* ---- streams ------------------------------------------------------------ */
 
 static void
 test_ensure_group_creates_the_stream_and_tolerates_busygroup(void **state)
@@ -385,7 +385,7 @@ test_stream_ids_parse_into_ms_and_seq(void **state)
     assert_int_equal(cmn_stream_id_parse("1-2-3", &ms, &seq), -1);
 }
 
-/* ---- scripts --------------------------------------------------------------- */
+/* ---- scripts ------------------------------------------------------------ */
 
 static struct cmn_script t_echo = {"echo",
     "return {KEYS[1], ARGV[1], #ARGV}", ""};

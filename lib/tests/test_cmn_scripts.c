@@ -32,7 +32,7 @@
 
 static struct cmn_redis t_r;
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------ */
 
 static redisReply *cmd(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -264,7 +264,7 @@ inbox_card(const char *user)
     return (int)integer("ZCARD %s", key, "");
 }
 
-/* ---- online ----------------------------------------------------------------- */
+/* ---- online ------------------------------------------------------------- */
 
 static void
 test_online_goes_online_once_and_broadcasts_once(void **state)
@@ -304,7 +304,7 @@ test_online_refuses_a_jti_that_is_not_the_session(void **state)
 }
 
 static void
-test_online_with_a_new_session_of_an_online_user_is_not_a_transition(
+test_online_of_a_new_session_of_an_online_user_is_no_transition(
     void **state)
 {
     const char *u = "t-on-relogin";
@@ -379,7 +379,7 @@ test_online_packet_names_the_user_in_json(void **state)
     assert_int_equal(strlen(pk), 9);
 }
 
-/* ---- offline: expire -------------------------------------------------------- */
+/* ---- offline: expire ---------------------------------------------------- */
 
 static void
 test_expire_keeps_a_user_whose_heartbeat_is_newer_than_the_cutoff(
@@ -453,7 +453,7 @@ test_expire_of_a_user_who_is_not_online_only_clears_the_heartbeat(
     assert_int_equal(revocations(u, "j1"), 0);
 }
 
-/* ---- offline: logout -------------------------------------------------------- */
+/* ---- offline: logout ---------------------------------------------------- */
 
 static void
 test_logout_with_a_stale_jti_is_refused(void **state)
@@ -528,7 +528,7 @@ test_logout_of_the_online_session_keeps_a_newer_login(void **state)
     assert_int_equal(offline_broadcasts(u), 1);
 }
 
-/* ---- offline: kill ------------------------------------------------------------ */
+/* ---- offline: kill ------------------------------------------------------ */
 
 static void
 test_kill_without_a_session_is_refused(void **state)
@@ -578,7 +578,7 @@ test_kill_of_a_user_who_is_not_online_revokes_without_broadcast(void **state)
     assert_int_equal(offline_broadcasts(u), 0);
 }
 
-/* ---- offline: grace ------------------------------------------------------------ */
+/* ---- offline: grace ----------------------------------------------------- */
 
 static void
 test_grace_is_claimed_once_and_keeps_the_token(void **state)
@@ -652,7 +652,7 @@ test_going_offline_any_way_clears_a_pending_grace(void **state)
     assert_int_equal(offline_broadcasts(u), 1);
 }
 
-/* ---- offline: bots ------------------------------------------------------------- */
+/* ---- offline: bots ------------------------------------------------------ */
 
 static void
 test_bots_are_told_when_a_user_goes_offline_but_not_about_bots(void **state)
@@ -690,7 +690,7 @@ test_offline_while_redis_is_down_is_reported(void **state)
     cmn_redis_close(&down);
 }
 
-/* ---- locations ------------------------------------------------------------------ */
+/* ---- locations ---------------------------------------------------------- */
 
 static void
 test_loc_add_records_each_gateway_once(void **state)
@@ -733,7 +733,7 @@ test_loc_del_removes_only_that_gateway(void **state)
     assert_int_equal(loc_del("t-loc-nobody", "t-ga"), 0);
 }
 
-/* ---- inbox ----------------------------------------------------------------------- */
+/* ---- inbox -------------------------------------------------------------- */
 
 static void
 test_inbox_add_accepts_up_to_the_cap(void **state)
@@ -812,7 +812,7 @@ test_inbox_del_updates_the_count_and_clears_it_at_zero(void **state)
     assert_int_equal(inbox_card(u), 0);
 }
 
-/* ---- setup ------------------------------------------------------------------------- */
+/* ---- setup -------------------------------------------------------------- */
 
 static int
 connect_redis(void **state)
@@ -844,10 +844,12 @@ main(void)
         cmocka_unit_test(test_online_goes_online_once_and_broadcasts_once),
         cmocka_unit_test(test_online_refuses_a_jti_that_is_not_the_session),
         cmocka_unit_test(
-            test_online_with_a_new_session_of_an_online_user_is_not_a_transition),
-        cmocka_unit_test(test_bot_goes_online_without_a_token_and_without_flush),
+            test_online_of_a_new_session_of_an_online_user_is_no_transition),
+        cmocka_unit_test(
+            test_bot_goes_online_without_a_token_and_without_flush),
         cmocka_unit_test(test_online_claims_the_settle_entry_exactly_once),
-        cmocka_unit_test(test_online_with_a_cancelled_settle_entry_does_nothing),
+        cmocka_unit_test(
+            test_online_with_a_cancelled_settle_entry_does_nothing),
         cmocka_unit_test(test_online_packet_names_the_user_in_json),
         cmocka_unit_test(
             test_expire_keeps_a_user_whose_heartbeat_is_newer_than_the_cutoff),
@@ -857,7 +859,8 @@ main(void)
         cmocka_unit_test(
             test_expire_of_a_user_who_is_not_online_only_clears_the_heartbeat),
         cmocka_unit_test(test_logout_with_a_stale_jti_is_refused),
-        cmocka_unit_test(test_logout_of_the_session_revokes_it_and_goes_offline),
+        cmocka_unit_test(
+            test_logout_of_the_session_revokes_it_and_goes_offline),
         cmocka_unit_test(
             test_logout_of_a_session_that_is_not_online_only_revokes),
         cmocka_unit_test(test_logout_of_the_online_session_keeps_a_newer_login),
@@ -878,7 +881,8 @@ main(void)
         cmocka_unit_test(test_loc_del_removes_only_that_gateway),
         cmocka_unit_test(test_inbox_add_accepts_up_to_the_cap),
         cmocka_unit_test(test_inbox_add_is_idempotent),
-        cmocka_unit_test(test_inbox_add_at_the_cap_still_accepts_members_it_has),
+        cmocka_unit_test(
+            test_inbox_add_at_the_cap_still_accepts_members_it_has),
         cmocka_unit_test(test_inbox_add_with_cap_zero_stores_nothing),
         cmocka_unit_test(
             test_inbox_del_updates_the_count_and_clears_it_at_zero),

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const unsigned char fz_key[] = "fuzz-key-0123456789-0123456789-0123";
 #define FZ_KEYLEN 32
 
-/* ---- the fake bus (replaces gw_bus.c) ------------------------------------- */
+/* ---- the fake bus (replaces gw_bus.c) ----------------------------------- */
 
 struct gw_bus {
     struct gw_job *jobs;             /* submitted, not yet answered */
@@ -189,7 +189,7 @@ fz_bus_clear(struct gw_bus *bus)
     bus->jobs = NULL;
 }
 
-/* ---- hand-made redisReply for delivery records --------------------------- */
+/* ---- hand-made redisReply for delivery records -------------------------- */
 
 static redisReply *
 fz_reply(int type, const char *s, size_t n, size_t elements)
@@ -231,7 +231,7 @@ fz_delivery(const char *field, size_t flen, const char *value, size_t vlen)
     return top;
 }
 
-/* ---- the transport --------------------------------------------------------- */
+/* ---- the transport ------------------------------------------------------ */
 
 static struct gw_session *fz_sess[FUZZ_MAX_SESSIONS];
 static int fz_cur;
@@ -290,7 +290,7 @@ fz_rearm(void *arg, long long due)
     (void)due;
 }
 
-/* ---- tokens ------------------------------------------------------------------ */
+/* ---- tokens ------------------------------------------------------------- */
 
 static char *fz_tok_a, *fz_tok_a2, *fz_tok_b, *fz_tok_x, *fz_tok_n;
 
@@ -363,7 +363,7 @@ fz_expand(const uint8_t *data, size_t size, size_t *out_len)
     return cmn_buf_steal(&b);
 }
 
-/* ---- driving ------------------------------------------------------------------ */
+/* ---- driving ------------------------------------------------------------ */
 
 struct fz_world {
     struct gw_engine *engine;

@@ -25,7 +25,7 @@ dup_bytes(const char *s, size_t n)
     return p;
 }
 
-/* ---- single packets ---------------------------------------------------------- */
+/* ---- single packets ----------------------------------------------------- */
 
 static void
 test_parse_reads_every_packet_type(void **state)
@@ -92,7 +92,7 @@ test_parse_keeps_bytes_after_the_type_as_they_are(void **state)
     assert_memory_equal(p.data, "a\0b\x1e\xff", 5);
 }
 
-/* ---- polling payloads ----------------------------------------------------------- */
+/* ---- polling payloads --------------------------------------------------- */
 
 struct want {
     char type;
@@ -266,7 +266,7 @@ test_payload_round_trips_text_and_binary(void **state)
     cmn_buf_free(&b);
 }
 
-/* ---- open packet --------------------------------------------------------------- */
+/* ---- open packet -------------------------------------------------------- */
 
 static void
 test_open_packet_for_polling_offers_websocket(void **state)
@@ -307,7 +307,7 @@ test_open_packet_for_websocket_has_no_upgrades(void **state)
     cmn_buf_free(&b);
 }
 
-/* ---- base64 ---------------------------------------------------------------------- */
+/* ---- base64 ------------------------------------------------------------- */
 
 static void
 test_base64_matches_rfc4648_vectors(void **state)

@@ -24,7 +24,7 @@ new_session(const char *sid)
     return s;
 }
 
-/* ---- the sid table ------------------------------------------------------------- */
+/* ---- the sid table ------------------------------------------------------ */
 
 static void
 test_table_finds_what_was_added(void **state)
@@ -143,7 +143,7 @@ test_table_deletes_from_the_middle_of_a_chain(void **state)
     free(s);
 }
 
-/* ---- namespaces ------------------------------------------------------------------ */
+/* ---- namespaces --------------------------------------------------------- */
 
 static void
 test_namespaces_are_added_found_and_deleted(void **state)
@@ -225,7 +225,7 @@ test_namespace_names_may_hold_any_bytes(void **state)
     free(s);
 }
 
-/* ---- binary assemblies and ids ------------------------------------------------------ */
+/* ---- binary assemblies and ids ------------------------------------------ */
 
 static void
 test_binpend_free_releases_the_attachments_it_has(void **state)

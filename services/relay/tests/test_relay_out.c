@@ -194,7 +194,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_records_are_grouped_by_gateway_in_first_use_order),
+        cmocka_unit_test(
+            test_records_are_grouped_by_gateway_in_first_use_order),
         cmocka_unit_test(test_values_are_copied_with_their_length),
         cmocka_unit_test(test_many_gateways_and_records_grow_their_arrays),
         cmocka_unit_test(test_reset_leaves_an_empty_reusable_set),

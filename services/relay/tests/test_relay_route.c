@@ -12,7 +12,7 @@
 #include "cmn/cmn_json.h"
 #include "relay_route.h"
 
-/* ---- rooms ------------------------------------------------------------------- */
+/* ---- rooms -------------------------------------------------------------- */
 
 static void
 test_room_peer_is_the_other_member_in_either_order(void **state)
@@ -108,7 +108,7 @@ test_canonical_room_sorts_the_names_by_bytes(void **state)
     assert_string_equal(room, "alice");
 }
 
-/* ---- packets ------------------------------------------------------------------- */
+/* ---- packets ------------------------------------------------------------ */
 
 /* The Socket.IO payload of an EVENT/ACK packet must be valid JSON. */
 static void
@@ -258,7 +258,7 @@ test_packet_id_respects_the_buffer_size(void **state)
     assert_int_equal(relay_packet_id(pk, strlen(pk), id, sizeof id), -1);
 }
 
-/* ---- gateway lists ------------------------------------------------------------- */
+/* ---- gateway lists ------------------------------------------------------ */
 
 static void
 test_list_has_matches_whole_words(void **state)

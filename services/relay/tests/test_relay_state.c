@@ -17,7 +17,7 @@
 
 static int t_port;
 
-/* ---- the map ------------------------------------------------------------------ */
+/* ---- the map ------------------------------------------------------------ */
 
 static void
 test_empty_state_finds_nobody(void **state)
@@ -122,7 +122,7 @@ test_reset_forgets_users_but_keeps_the_memory(void **state)
     assert_null(st.slots);
 }
 
-/* ---- fetching from Redis --------------------------------------------------------- */
+/* ---- fetching from Redis ------------------------------------------------ */
 
 static void
 do_cmd(struct cmn_redis *r, const char *fmt, const char *a, const char *b)

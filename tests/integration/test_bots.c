@@ -2,8 +2,8 @@
  * fake back ends on loopback (tests/fakes): the request carries the key,
  * the model and the conversation; answers reach the asking user only;
  * ten users at once against a bot that takes a second each are answered
- * in about a second; timeouts, 500s and malformed answers give the bot's
- * notice, a 429 is retried; a webhook bot added by configuration alone
+ * in about a second; timeouts, 500s, malformed answers and a server that
+ * is not there give the bot's notice, a 429 is retried; a webhook bot added by configuration alone
  * (plus its bot user) works; Leonid, disabled, is offline; two bridges
  * share a bot without answering twice, and one leaving keeps the bot
  * online; the key never reaches a log. */
@@ -55,6 +55,9 @@ setup(void **state)
              "{\"name\": \"Leonid\", \"kind\": \"leonid\","
              " \"endpoint\": \"http://127.0.0.1:1\","
              " \"enabled_env\": \"LEONID_THE_CHAT_BOT\"},"
+             "{\"name\": \"Deadbot\", \"kind\": \"openai\","
+             " \"endpoint\": \"http://127.0.0.1:1/v1\", \"model\": \"m\","
+             " \"retries\": 1, \"backoff_ms\": 50},"
              "{\"name\": \"Hooky\", \"kind\": \"webhook\","
              " \"endpoint\": \"http://127.0.0.1:%d/hook\","
              " \"key_env\": \"HOOKY_TOKEN\", \"timeout_ms\": 3000}"
@@ -352,6 +355,28 @@ test_webhook_bot_from_configuration_works_end_to_end(void **state)
     itb_user_free(&u);
 }
 
+static void
+test_unreachable_bot_gives_the_notice(void **state)
+{
+    struct itb_user u;
+    char res[32], got[512];
+
+    (void)state;
+    /* an openai bot whose server is not there (and needs no key) */
+    assert_int_equal(itest_sh(&stack, "%s/bin/iseecubes-admin add Deadbot "
+                              "--role bot >/dev/null",
+                              itest_env(&stack, "BUILD")), 0);
+    assert_int_equal(itest_redis_wait(&stack, "bot", 5000,
+                                      "HGET users Deadbot"), 0);
+    itb_user_new(&stack, "dead", &u);
+    itb_ask(&u, "Deadbot", "hello", res, sizeof res, NULL, 0);
+    assert_string_equal(res, "delivered");
+    assert_int_equal(itb_answer(&u, "Deadbot", 5000, got, sizeof got), 0);
+    assert_non_null(strstr(got, "cannot reach my service"));
+    assert_true(itb_log_count(&stack, "bot=Deadbot") > 0);
+    itb_user_free(&u);
+}
+
 /* The last user message of a recorded chat completion request. */
 static int
 last_question(const struct fake_req *req, char *out, size_t cap)
@@ -470,6 +495,7 @@ main(void)
             test_server_errors_give_the_notice_after_bounded_retries),
         cmocka_unit_test(test_rate_limit_is_retried_and_answered),
         cmocka_unit_test(test_malformed_answer_gives_the_notice),
+        cmocka_unit_test(test_unreachable_bot_gives_the_notice),
         cmocka_unit_test(test_webhook_bot_from_configuration_works_end_to_end),
         cmocka_unit_test(test_two_bridges_share_a_bot_without_answering_twice),
         cmocka_unit_test(test_the_key_never_reaches_a_log),

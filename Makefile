@@ -31,7 +31,7 @@ BINS     :=
 TESTS    :=
 LIBCMN   := $(BUILD)/lib/libcmn.a
 
-.PHONY: all deps unit test integration run stop client bench clean fuzz
+.PHONY: all deps unit test integration run stop client bench clean fuzz install
 all: bins
 
 include lib/module.mk
@@ -77,6 +77,9 @@ run: deps
 
 stop:
 	@deploy/stack.sh stop
+
+# the desktop client's .desktop file, icon and binary (client/module.mk)
+install: install-client
 
 clean:
 	rm -rf build

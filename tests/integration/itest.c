@@ -96,23 +96,46 @@ itest_stack_start(struct itest_stack *st, const char *const *overrides)
     return 0;
 }
 
-void
+/* Tokens of itest_user_new(), freed when the stack stops. */
+static char **itest_tokens;
+static size_t itest_ntokens;
+
+static void
+itest_tokens_free(void)
+{
+    for (size_t i = 0; i < itest_ntokens; i++)
+        free(itest_tokens[i]);
+    free(itest_tokens);
+    itest_tokens = NULL;
+    itest_ntokens = 0;
+}
+
+int
 itest_stack_stop(struct itest_stack *st)
 {
     char cmd[1024];
+    int bad;
 
+    itest_tokens_free();
     if (st->dir[0] == '\0')
-        return;
+        return 0;
     snprintf(cmd, sizeof cmd, "deploy/stack.sh stop %s", st->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "itest: stack stop reported a problem\n");
-    if (getenv("ITEST_KEEP") == NULL) {
+    /* a service built with SAN=1 reports leaks and UB in its log */
+    snprintf(cmd, sizeof cmd, "grep -E -A20 'ERROR: (Address|Leak)Sanitizer"
+             "|runtime error:' %s/logs/*.log >&2", st->dir);
+    bad = system(cmd) == 0;
+    if (bad)
+        fprintf(stderr, "itest: sanitizer reports in %s/logs\n", st->dir);
+    if (getenv("ITEST_KEEP") == NULL && !bad) {
         snprintf(cmd, sizeof cmd, "rm -rf %s", st->dir);
         if (system(cmd) != 0)
             fprintf(stderr, "itest: cannot remove %s\n", st->dir);
     } else {
         fprintf(stderr, "itest: kept %s\n", st->dir);
     }
+    return bad ? -1 : 0;
 }
 
 int
@@ -324,16 +347,27 @@ void
 itest_user_new(const struct itest_stack *st, const char *prefix,
                struct itest_user *u)
 {
-    char pw[128];
+    char pw[128], **t;
 
     itest_new_user(st, prefix, u->name, sizeof u->name);
     itest_password(u->name, pw, sizeof pw);
     u->token = itest_login(st, u->name, pw);
+    t = realloc(itest_tokens, (itest_ntokens + 1) * sizeof *t);
+    if (t == NULL)
+        fail_msg("out of memory");
+    itest_tokens = t;
+    itest_tokens[itest_ntokens++] = u->token;
 }
 
 void
 itest_user_free(struct itest_user *u)
 {
+    for (size_t i = 0; i < itest_ntokens; i++) {
+        if (itest_tokens[i] == u->token) {
+            itest_tokens[i] = itest_tokens[--itest_ntokens];
+            break;
+        }
+    }
     free(u->token);
     u->token = NULL;
 }
@@ -365,8 +399,7 @@ static int
 itest_run_teardown(void **state)
 {
     (void)state;
-    itest_stack_stop(itest_run_stack);
-    return 0;
+    return itest_stack_stop(itest_run_stack);
 }
 
 int

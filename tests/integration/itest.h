@@ -27,7 +27,8 @@ struct itest_stack {
 /* Start a stack with overrides ("NAME=value", NULL-terminated; may be
  * NULL) in a fresh temp dir. 0 or -1 (printed). */
 int itest_stack_start(struct itest_stack *st, const char *const *overrides);
-void itest_stack_stop(struct itest_stack *st);
+/* Stop it; -1 when a service logged a sanitizer report (SAN=1). */
+int itest_stack_stop(struct itest_stack *st);
 /* A value of stack.env ("REDIS_PORT"), or NULL. Static buffer. */
 const char *itest_env(const struct itest_stack *st, const char *name);
 /* Run a shell command with the stack's environment; returns its status. */
@@ -84,11 +85,12 @@ long long itest_ms(void);
 /* A fresh user, logged in (itest_new_user + itest_login). */
 struct itest_user {
     char name[64];
-    char *token;            /* owned: itest_user_free() */
+    char *token;            /* freed by itest_stack_stop() */
 };
 
 void itest_user_new(const struct itest_stack *st, const char *prefix,
                     struct itest_user *u);
+/* Free a user's token before the stack stops (optional). */
 void itest_user_free(struct itest_user *u);
 /* Connect bound at once ({"token"}) and wait for the user's own
  * new_user_online: online when it returns. */

@@ -240,7 +240,6 @@ test_expiry_of_an_old_session_leaves_a_new_login_alone(void **state)
     assert_int_equal(itest_wait_match(c1, "user_has_gone_offline", "username",
                                       u.name, 5000, &ev), 0);
     sioc_event_cleanup(&ev);
-    free(u.token);
     u.token = token2;
     assert_true(token_valid(&u));         /* expiry left the new login */
     c2 = itest_connect_token(&stack, u.token);
@@ -249,6 +248,7 @@ test_expiry_of_an_old_session_leaves_a_new_login_alone(void **state)
     sioc_event_cleanup(&ev);
     sioc_conn_free(c1);
     sioc_close(c2);
+    free(token2);
 }
 
 int

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -126,6 +127,54 @@ class Interop(unittest.TestCase):
         rep, _ = self.chat_with_node(polling=True)
         self.assertEqual(rep["transport"], "polling")
         self.assertFalse(rep["upgraded"])
+
+    def test_original_client_flow(self):
+        """As the original desktop client: connect with defaults, fetch the
+        contacts, emit one join per room in a burst (no acks), and only
+        then register the event handlers. The settle delay must let it see
+        its own new_user_online and the messages kept while it was
+        offline."""
+        a, apw = new_user("oa")
+        b, bpw = new_user("ob")
+        sender = Peer(STACK["base"], a, apw)
+        self.assertEqual(sender.join(b), {"result": "success"})
+        self.assertEqual(sender.send(b, "kept for you").get("result"),
+                         "cached")
+        jwt = requests.post(STACK["base"] + "/log_in",
+                            json={"username": b, "password": bpw}).json()
+        jwt = jwt["token"]
+        contacts = requests.get(STACK["base"] + "/get_contacts_list/" + b,
+                                headers={"username": b, "jwt": jwt}).json()
+        self.assertIn(a, contacts["contacts"])
+        import socketio
+        sio = socketio.Client(reconnection=False)
+        sio.connect(STACK["base"], wait_timeout=5)
+        for room in contacts["contacts"].values():
+            sio.emit("join", {"room": room, "client": b, "jwt": jwt})
+        time.sleep(0.05)                 # handlers come a little later
+        got = []
+        cond = threading.Condition()
+
+        def on_any(event, data=None):
+            with cond:
+                got.append((event, data))
+                cond.notify_all()
+        sio.on("*", on_any)
+        end = time.monotonic() + 5
+        want = {("new_user_online", b), ("received_message", "kept for you")}
+        seen = set()
+        with cond:
+            while seen != want and time.monotonic() < end:
+                cond.wait(0.2)
+                for ev, d in got:
+                    if ev == "new_user_online" and d.get("username") == b:
+                        seen.add((ev, b))
+                    if ev == "received_message" and \
+                            d.get("content") == "kept for you":
+                        seen.add((ev, "kept for you"))
+        sio.disconnect()
+        sender.close()
+        self.assertEqual(seen, want)
 
     def test_polling_sessions_stay_on_their_replica(self):
         """Several python-socketio sessions forced to long-polling through

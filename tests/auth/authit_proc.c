@@ -322,10 +322,29 @@ authit_redis_gone(void *arg)
     return !authit_redis_up(arg);
 }
 
+/* Resume a redis-server a test stopped with SIGSTOP (else no-op). */
+static void
+authit_redis_resume(int port)
+{
+    char path[600];
+    FILE *f;
+    int pid;
+
+    snprintf(path, sizeof path, "%s/redis-%d.pid", authit_tmp(), port);
+    if ((f = fopen(path, "r")) == NULL)
+        return;
+    if (fscanf(f, "%d", &pid) == 1 && pid > 0)
+        kill(pid, SIGCONT);
+    fclose(f);
+}
+
 void
 authit_redis_stop(int port)
 {
-    redisContext *c = redisConnect("127.0.0.1", port);
+    redisContext *c;
+
+    authit_redis_resume(port);
+    c = redisConnect("127.0.0.1", port);
 
     if (c != NULL && !c->err)
         freeReplyObject(redisCommand(c, "SHUTDOWN NOSAVE"));

@@ -156,6 +156,52 @@ test_redis_down_is_503_and_recovers_with_mirror(void **state)
     free(tok);
 }
 
+/* SIGSTOP / SIGCONT the redis-server of port (its pidfile is ours). */
+static void
+redis_signal(int port, const char *sig)
+{
+    char cmd[600];
+
+    snprintf(cmd, sizeof cmd, "kill -%s $(cat '%s/redis-%d.pid')", sig,
+             authit_tmp(), port);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Whatever happened in the test, the shared Redis runs again after it. */
+static int
+redis_resume(void **state)
+{
+    char cmd[600];
+
+    (void)state;
+    snprintf(cmd, sizeof cmd, "kill -CONT $(cat '%s/redis-%d.pid')",
+             authit_tmp(), redis_port);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_hung_redis_fails_requests_not_threads(void **state)
+{
+    static const char *const extra[] = {"AUTH_REDIS_TIMEOUT_MS=300",
+                                        "AUTH_THREADS=1", NULL};
+    struct authit_proc p;
+    long long t0;
+
+    (void)state;
+    /* one worker thread, whose Redis connection is made by this login */
+    assert_int_equal(authit_auth_start(&p, DB, redis_port, extra), 0);
+    assert_int_equal(authit_login_status(p.port, "Era", "Come on"), 200);
+    redis_signal(redis_port, "STOP");
+    t0 = authit_now_ms();
+    assert_503_error(p.port, "POST", "/log_in",
+                     "{\"username\":\"Era\",\"password\":\"Come on\"}", NULL);
+    /* answered after about the timeout, not never */
+    assert_true(authit_now_ms() - t0 < 5000);
+    redis_signal(redis_port, "CONT");
+    assert_int_equal(authit_wait(login_ok, &p.port, 20000), 0);
+    assert_int_equal(authit_auth_stop(&p), 0);
+}
+
 static void
 test_auth_waits_for_postgres_at_start(void **state)
 {
@@ -208,6 +254,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postgres_down_is_503_and_recovers),
         cmocka_unit_test(test_redis_down_is_503_and_recovers_with_mirror),
+        cmocka_unit_test_teardown(test_hung_redis_fails_requests_not_threads,
+                                  redis_resume),
         cmocka_unit_test(test_auth_waits_for_postgres_at_start),
         cmocka_unit_test(test_auth_gives_up_without_postgres),
         cmocka_unit_test(test_sigterm_stops_cleanly_and_logs_it),

@@ -41,22 +41,36 @@ auth_app_cleanup(struct auth_app *app)
     pthread_key_delete(app->worker_key);
 }
 
+/* (Re)apply the reply timeout: cmn_redis makes a new context after every
+ * outage, so this runs per request (two setsockopt calls). */
+static void
+auth_worker_redis_timeout(struct auth_worker *w, int ms)
+{
+    redisContext *c = cmn_redis_ctx(&w->redis);
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+    if (c != NULL)
+        redisSetTimeout(c, tv);
+}
+
 struct auth_worker *
 auth_worker_get(struct auth_app *app)
 {
     struct auth_worker *w = pthread_getspecific(app->worker_key);
 
-    if (w != NULL)
-        return w;
-    if ((w = calloc(1, sizeof *w)) == NULL)
-        return NULL;
-    auth_db_init(&w->db, &app->cfg->db, "auth", AUTH_WORKER_STMT_TIMEOUT_MS);
-    cmn_redis_init(&w->redis, app->cfg->redis_host, app->cfg->redis_port,
-                   "http");
-    if (pthread_setspecific(app->worker_key, w) != 0) {
-        free(w);
-        return NULL;
+    if (w == NULL) {
+        if ((w = calloc(1, sizeof *w)) == NULL)
+            return NULL;
+        auth_db_init(&w->db, &app->cfg->db, "auth",
+                     AUTH_WORKER_STMT_TIMEOUT_MS);
+        cmn_redis_init(&w->redis, app->cfg->redis_host,
+                       app->cfg->redis_port, "http");
+        if (pthread_setspecific(app->worker_key, w) != 0) {
+            free(w);
+            return NULL;
+        }
     }
+    auth_worker_redis_timeout(w, app->cfg->redis_timeout_ms);
     return w;
 }
 

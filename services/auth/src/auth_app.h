@@ -38,7 +38,9 @@ int auth_app_init(struct auth_app *app, const struct auth_config *cfg,
  * after every worker thread has exited. */
 void auth_app_cleanup(struct auth_app *app);
 
-/* The calling thread's worker, created on first use; NULL on OOM. */
+/* The calling thread's worker, created on first use; NULL on OOM. Its
+ * Redis connection (if up) gets the AUTH_REDIS_TIMEOUT_MS read and write
+ * timeout, so a hung Redis fails the request instead of the thread. */
 struct auth_worker *auth_worker_get(struct auth_app *app);
 
 /* Record what the last store operation saw, for /healthz. */

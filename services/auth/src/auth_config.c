@@ -45,6 +45,7 @@ static const struct cmn_env_var auth_env[] = {
     { "AUTH_TRUST_PROXY",        CMN_ENV_BOOL,  F(trust_proxy),       "true",           0, 0,        0, "client address from X-Real-IP / X-Forwarded-For (nginx)" },
     { "AUTH_PASSWORD_MIN",       CMN_ENV_INT,   F(password_min),      "8",              1, 1024,     0, "shortest new password (admin API and tool)" },
     { "AUTH_DB_WAIT_S",          CMN_ENV_INT,   F(db_wait_s),         "60",             0, 3600,     0, "wait this long for Postgres at start; 0 = forever" },
+    { "AUTH_REDIS_TIMEOUT_MS",   CMN_ENV_INT,   F(redis_timeout_ms),  "3000",           100, 60000,  0, "a Redis reply slower than this fails the request (503)" },
     { "AUTH_MIRROR_POLL_MS",     CMN_ENV_INT,   F(mirror_poll_ms),    "1000",           100, 600000, 0, "how often the Redis users mirror is checked against Postgres" },
 };
 #define AUTH_NENV (sizeof auth_env / sizeof auth_env[0])

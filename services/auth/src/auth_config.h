@@ -38,6 +38,7 @@ struct auth_config {
     int password_min;             /* AUTH_PASSWORD_MIN for new passwords */
     int db_wait_s;                /* AUTH_DB_WAIT_S at start */
     int mirror_poll_ms;           /* AUTH_MIRROR_POLL_MS */
+    int redis_timeout_ms;         /* AUTH_REDIS_TIMEOUT_MS */
 
     /* derived, not from the table */
     int log_level_n;

@@ -197,11 +197,18 @@ auth_mirror_note(atomic_int *flag, int down)
         atomic_store(flag, down);
 }
 
-/* 1 when Redis has no users:ver (never built, or Redis lost its data). */
+/* 1 when Redis has no users:ver (never built, or Redis lost its data),
+ * -1 when Redis is down. A hung Redis fails the pass after 5 s. */
 static int
 auth_mirror_missing(struct cmn_redis *r)
 {
-    redisReply *rep = cmn_redis_cmd(r, "EXISTS %s", CMN_K_USERS_VER);
+    struct timeval tv = {5, 0};
+    redisContext *c = cmn_redis_ctx(r);
+    redisReply *rep;
+
+    if (c != NULL)
+        redisSetTimeout(c, tv);
+    rep = cmn_redis_cmd(r, "EXISTS %s", CMN_K_USERS_VER);
     int missing = (rep != NULL && rep->type == REDIS_REPLY_INTEGER &&
                    rep->integer == 0);
 

@@ -214,6 +214,11 @@ gw_chat_bind_start(struct gw_chat *chat, struct gw_session *s,
 
     if (cs->state == GW_BOUND)
         gw_chat_unbind(chat, s, cs, "rebinding");
+    /* joins still waiting for an older binding will not see it finish */
+    for (int i = 0; i < cs->npending; i++)
+        gw_chat_ack(chat, s, cs->pending[i],
+                    "[{\"error\":\"superseded by a newer join\"}]");
+    cs->npending = 0;
     cs->state = GW_BINDING;
     cs->via = (unsigned char)via;
     snprintf(cs->user, sizeof cs->user, "%s", c->sub);
@@ -326,9 +331,8 @@ gw_chat_on_join(struct gw_chat *chat, struct gw_session *s,
         return;
     }
     gw_chat_bind_start(chat, s, cs, &c, GW_VIA_JOIN);
-    if (p->id >= 0 && cs->state == GW_BINDING &&
-        cs->npending < GW_CHAT_PENDING_ACKS)
-        cs->pending[cs->npending++] = p->id;
+    if (p->id >= 0 && cs->state == GW_BINDING)
+        cs->pending[cs->npending++] = p->id;      /* npending was reset */
 }
 
 /* Is `user` one of the two members of room "A&B"? */

@@ -558,9 +558,15 @@ gw_server_callback(struct lws *wsi, enum lws_callback_reasons reason,
     struct gw_server *srv = gw_srv(wsi);
 
     if (srv == NULL || srv->engine == NULL) {
-        /* shutting down: the engine and its sessions are gone */
-        if (c != NULL && (reason == LWS_CALLBACK_CLOSED ||
-                          reason == LWS_CALLBACK_CLOSED_HTTP))
+        /* shutting down: the sessions are gone; only flush what their
+         * closing left (close frames, final poll answers) */
+        if (c == NULL)
+            return 0;
+        if (reason == LWS_CALLBACK_SERVER_WRITEABLE)
+            return gw_ws_writeable(wsi, c);
+        if (reason == LWS_CALLBACK_HTTP_WRITEABLE && c->kind == GW_CONN_REPLY)
+            return gw_http_write(wsi, c);
+        if (reason == LWS_CALLBACK_CLOSED || reason == LWS_CALLBACK_CLOSED_HTTP)
             gw_conn_reset(c);
         return 0;
     }
@@ -693,11 +699,17 @@ gw_server_wake(struct gw_server *srv)
 }
 
 void
-gw_server_close_all(struct gw_server *srv)
+gw_server_close_all(struct gw_server *srv, int drain_ms)
 {
+    long long end = cmn_mono_ms() + drain_ms;
+
     /* sessions first (their transports' user data dies with the context) */
     gw_engine_free(srv->engine);
     srv->engine = NULL;
+    /* let the close frames and final poll answers go out */
+    while (drain_ms > 0 && cmn_mono_ms() < end)
+        if (lws_service(srv->ctx, 0) < 0)
+            break;
 }
 
 void
@@ -705,7 +717,7 @@ gw_server_free(struct gw_server *srv)
 {
     if (srv == NULL)
         return;
-    gw_server_close_all(srv);
+    gw_server_close_all(srv, 0);
     lws_sul_cancel(&srv->sul);
     lws_context_destroy(srv->ctx);
     free(srv);

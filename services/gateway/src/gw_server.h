@@ -33,9 +33,10 @@ int gw_server_port(const struct gw_server *srv);
 void gw_server_run(struct gw_server *srv);
 /* Thread-safe: wake the service thread (coalescing). */
 void gw_server_wake(struct gw_server *srv);
-/* Close every session (the app hears of each); the context stays, so
+/* Close every session (the app hears of each), then serve up to drain_ms
+ * more so the close frames reach the clients; the context stays, so
  * gw_server_wake() remains safe until gw_server_free(). */
-void gw_server_close_all(struct gw_server *srv);
+void gw_server_close_all(struct gw_server *srv, int drain_ms);
 /* Close what is left and free everything (NULL-safe). */
 void gw_server_free(struct gw_server *srv);
 

@@ -104,7 +104,7 @@ main(int argc, char **argv)
     rc = EXIT_SUCCESS;
 out:
     if (srv != NULL)
-        gw_server_close_all(srv);     /* sessions leave: jobs for the bus */
+        gw_server_close_all(srv, 300);  /* sessions leave: bus jobs */
     gw_bus_stop(gw_main_bus);         /* flushes those jobs */
     gw_main_bus = NULL;
     gw_server_free(srv);

@@ -24,6 +24,7 @@
 static struct itest_stack stack;
 static struct fake_server *openai, *hook;
 static char bots_path[256];
+static long bridge2_pid;         /* a second bridge some tests start */
 
 static int
 setup(void **state)
@@ -79,6 +80,8 @@ static int
 teardown(void **state)
 {
     (void)state;
+    if (bridge2_pid > 0)         /* stack.sh knows only its own bridge */
+        kill((pid_t)bridge2_pid, SIGKILL);
     itest_stack_stop(&stack);
     fake_stop(openai);
     fake_stop(hook);
@@ -416,6 +419,7 @@ test_two_bridges_share_a_bot_without_answering_twice(void **state)
     assert_non_null(f = fopen(path, "r"));
     assert_int_equal(fscanf(f, "%ld", &pid), 1);
     fclose(f);
+    bridge2_pid = pid;
     assert_int_equal(itest_redis_wait(&stack, "2", 10000,
                                       "ZCARD botbridges:ChatGPT"), 0);
 
@@ -455,6 +459,7 @@ test_two_bridges_share_a_bot_without_answering_twice(void **state)
 
     /* one bridge leaves: the other keeps ChatGPT online, no broadcast */
     assert_int_equal(kill((pid_t)pid, SIGTERM), 0);
+    bridge2_pid = 0;
     assert_int_equal(itest_redis_wait(&stack, "1", 10000,
                                       "ZCARD botbridges:ChatGPT"), 0);
     assert_int_not_equal(itest_wait_match(u[0].c, "user_has_gone_offline",

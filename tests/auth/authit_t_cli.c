@@ -175,13 +175,19 @@ struct revoked_arg {
     const char *user, *tok;
 };
 
+/* The session was revoked (not only refused because the user is disabled
+ * in Postgres) and the user left the mirror. */
 static int
 session_gone(void *arg)
 {
     const struct revoked_arg *a = arg;
+    redisReply *rep = authit_rcmd(rc, "HEXISTS %s %s", CMN_K_TOKENS,
+                                  a->user);
+    int revoked = rep->integer == 0;
 
-    return authit_contacts_status(auth.port, a->user, a->tok) == 401 &&
-           mirror_role_is(a->user, NULL);
+    freeReplyObject(rep);
+    return revoked && mirror_role_is(a->user, NULL) &&
+           authit_contacts_status(auth.port, a->user, a->tok) == 401;
 }
 
 static void
@@ -198,8 +204,6 @@ test_disable_without_redis_is_picked_up_by_auth(void **state)
     assert_non_null(strstr(out, "REDIS_PORT=0"));
     free(out);
     assert_int_equal(authit_wait(session_gone, &a, 10000), 0);
-    assert_true(authit_log_count(&auth, "revoked session of user=\"Avi\"")
-                >= 1);
     free(tok);
 }
 

@@ -224,8 +224,8 @@ cmn_json_container(const char *p, const char *end, int depth, char closer)
 static const char *
 cmn_json_value(const char *p, const char *end, int depth)
 {
-    if (depth > CMN_JSON_MAX_DEPTH)
-        return NULL;
+    if (depth >= CMN_JSON_MAX_DEPTH)
+        return NULL;                    /* CMN_JSON_MAX_DEPTH levels at most */
     p = cmn_json_ws(p, end);
     if (p >= end)
         return NULL;

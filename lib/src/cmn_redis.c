@@ -293,12 +293,14 @@ cmn_stream_id_parse(const char *id, unsigned long long *ms,
 {
     char *end;
 
-    if (id == NULL)
+    if (id == NULL || *id < '0' || *id > '9')
         return -1;
     *ms = strtoull(id, &end, 10);
     if (end == id || *end != '-')
         return -1;
     id = end + 1;
+    if (*id < '0' || *id > '9')
+        return -1;
     *seq = strtoull(id, &end, 10);
     return (end == id || *end != '\0') ? -1 : 0;
 }

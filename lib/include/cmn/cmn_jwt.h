@@ -45,8 +45,9 @@ const char *cmn_jwt_strerror(enum cmn_jwt_result r);
 /* Fill out[2*n+1] with n random bytes as hex (libsodium). */
 void cmn_random_hex(char *out, size_t nbytes);
 
-/* Load the signing key: JWT_SECRET (hex or raw text, >= 32 bytes) or the
- * file named by JWT_SECRET_FILE. Returns 0, or -1 with err set. The key
+/* Load the signing key: JWT_SECRET (its bytes as given, >= 32 of them) or
+ * the contents of the file named by JWT_SECRET_FILE (trailing newlines
+ * dropped). Returns 0, or -1 with err set. The key
  * buffer is the caller's; *keylen is set. */
 int cmn_jwt_key_load(const char *secret, const char *secret_file,
                      unsigned char *key, size_t cap, size_t *keylen,

@@ -79,14 +79,17 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+    int rc;
+
     (void)state;
     if (bridge2_pid > 0)         /* stack.sh knows only its own bridge */
         kill((pid_t)bridge2_pid, SIGKILL);
-    itest_stack_stop(&stack);
+    /* -1 when a service logged a sanitizer report (SAN=1) */
+    rc = itest_stack_stop(&stack);
     fake_stop(openai);
     fake_stop(hook);
     unlink(bots_path);
-    return 0;
+    return rc;
 }
 
 static void

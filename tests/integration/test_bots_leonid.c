@@ -52,10 +52,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+    int rc;
+
     (void)state;
-    itest_stack_stop(&stack);
+    /* -1 when a service logged a sanitizer report (SAN=1) */
+    rc = itest_stack_stop(&stack);
     fake_stop(leonid);
-    return 0;
+    return rc;
 }
 
 static void

@@ -223,6 +223,9 @@ start_service() {
     while [ "$1" != -- ]; do envs+=("$1"); shift; done
     shift
     [ -x "$1" ] || die "missing binary $1 (run make first)"
+    # the bots' secrets are for the bridge alone
+    [ "$name" = ai-bridge ] || envs=(-u OPENAI_API_KEY -u LEONID_JWT_SECRET \
+                                   -u LEONID_AUTH_TOKEN "${envs[@]}")
     start_proc "$name" env "${envs[@]}" "$@"
     if ! wait_for "$name" 30 http_ok "$hport" /healthz; then
         alive "$name" || die "$name exited at start (see $DIR/logs/$name.log)"
@@ -276,11 +279,21 @@ nginx_start() {
 
 nginx_stop() {
     [ -f "$DIR/run/nginx.pid" ] || return 0
-    kill -QUIT "$(cat "$DIR/run/nginx.pid")" 2>/dev/null || true
-    local i=0
-    while running "$(cat "$DIR/run/nginx.pid")" && [ $i -lt 100 ]; do
+    local i=0 pid
+    pid=$(cat "$DIR/run/nginx.pid")
+    # graceful quit: finish the requests in flight; long-lived websockets
+    # would keep it waiting, so after 2 s a fast shutdown closes them
+    kill -QUIT "$pid" 2>/dev/null || true
+    while running "$pid" && [ $i -lt 40 ]; do
         sleep 0.05; i=$((i + 1))
     done
+    if running "$pid"; then
+        kill -TERM "$pid" 2>/dev/null || true
+        i=0
+        while running "$pid" && [ $i -lt 100 ]; do
+            sleep 0.05; i=$((i + 1))
+        done
+    fi
     rm -f "$DIR/run/nginx.pid"
 }
 

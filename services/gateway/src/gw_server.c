@@ -43,6 +43,7 @@ struct gw_server {
     struct gw_engine *engine;
     lws_sorted_usec_list_t sul;
     long long sul_due;         /* 0 = not scheduled */
+    lws_sorted_usec_list_t drain_sul;  /* ends the shutdown drain */
     char path[64];
     size_t path_len;
     int max_payload;
@@ -698,6 +699,12 @@ gw_server_wake(struct gw_server *srv)
     lws_cancel_service(srv->ctx);
 }
 
+static void
+gw_server_drain_done(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;                  /* only wakes lws_service() up */
+}
+
 void
 gw_server_close_all(struct gw_server *srv, int drain_ms)
 {
@@ -706,7 +713,11 @@ gw_server_close_all(struct gw_server *srv, int drain_ms)
     /* sessions first (their transports' user data dies with the context) */
     gw_engine_free(srv->engine);
     srv->engine = NULL;
-    /* let the close frames and final poll answers go out */
+    /* let the close frames and final poll answers go out; the timer makes
+     * sure lws_service() returns even when nothing else happens */
+    if (drain_ms > 0)
+        lws_sul_schedule(srv->ctx, 0, &srv->drain_sul, gw_server_drain_done,
+                         (lws_usec_t)drain_ms * 1000);
     while (drain_ms > 0 && cmn_mono_ms() < end)
         if (lws_service(srv->ctx, 0) < 0)
             break;
@@ -719,6 +730,7 @@ gw_server_free(struct gw_server *srv)
         return;
     gw_server_close_all(srv, 0);
     lws_sul_cancel(&srv->sul);
+    lws_sul_cancel(&srv->drain_sul);
     lws_context_destroy(srv->ctx);
     free(srv);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmn/cmn_buf.h"
+#include "cmn/cmn_json.h"
 #include "cmn/cmn_keys.h"
 #include "cmn/cmn_log.h"
 #include "cmn/cmn_proc.h"
@@ -104,7 +105,10 @@ relay_parse(const redisReply *e, struct relay_msg *m)
         m->bot = relay_field(e, "b");
         m->user = relay_field(e, "u");
         m->content = cmn_entry_field(e, "c");
-        if (m->bot && m->user && m->content)
+        /* spliced into the packet as is: it must be one JSON string */
+        if (m->bot && m->user && m->content &&
+            cmn_json_validate(m->content->str, m->content->len) == 0 &&
+            m->content->str[0] == '"')
             m->kind = RELAY_K_BOT;
     }
 }

@@ -1,5 +1,6 @@
 /* auth_app.c -- process-wide state and per-thread workers (see
  * auth_app.h). */
+#include <poll.h>
 #include <stdlib.h>
 
 #include "auth_app.h"
@@ -41,15 +42,35 @@ auth_app_cleanup(struct auth_app *app)
     pthread_key_delete(app->worker_key);
 }
 
-/* (Re)apply the reply timeout: cmn_redis makes a new context after every
- * outage, so this runs per request (two setsockopt calls). */
+/* An idle Redis connection never has anything to read; if it has, the
+ * server closed it (a restart): drop it now and reconnect at once, rather
+ * than failing this request on the dead socket. */
 static void
-auth_worker_redis_timeout(struct auth_worker *w, int ms)
+auth_worker_redis_check(struct auth_worker *w)
 {
-    redisContext *c = cmn_redis_ctx(&w->redis);
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    struct pollfd pfd;
 
-    if (c != NULL)
+    if (w->redis.c == NULL)
+        return;
+    pfd.fd = w->redis.c->fd;
+    pfd.events = POLLIN;
+    if (poll(&pfd, 1, 0) != 0) {
+        cmn_redis_broken(&w->redis);
+        w->redis.next_try_ms = 0;     /* no backoff: it is probably back */
+    }
+}
+
+/* Check the connection, then (re)apply the reply timeout: cmn_redis makes
+ * a new context after every outage, so this runs per request (a poll and
+ * two setsockopt calls). */
+static void
+auth_worker_redis_prepare(struct auth_worker *w, int ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    redisContext *c;
+
+    auth_worker_redis_check(w);
+    if ((c = cmn_redis_ctx(&w->redis)) != NULL)
         redisSetTimeout(c, tv);
 }
 
@@ -70,7 +91,7 @@ auth_worker_get(struct auth_app *app)
             return NULL;
         }
     }
-    auth_worker_redis_timeout(w, app->cfg->redis_timeout_ms);
+    auth_worker_redis_prepare(w, app->cfg->redis_timeout_ms);
     return w;
 }
 

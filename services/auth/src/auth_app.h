@@ -38,8 +38,9 @@ int auth_app_init(struct auth_app *app, const struct auth_config *cfg,
  * after every worker thread has exited. */
 void auth_app_cleanup(struct auth_app *app);
 
-/* The calling thread's worker, created on first use; NULL on OOM. Its
- * Redis connection (if up) gets the AUTH_REDIS_TIMEOUT_MS read and write
+/* The calling thread's worker, created on first use; NULL on OOM. Call
+ * once per request: a Redis connection the server has closed meanwhile is
+ * replaced, and the live one gets the AUTH_REDIS_TIMEOUT_MS read and write
  * timeout, so a hung Redis fails the request instead of the thread. */
 struct auth_worker *auth_worker_get(struct auth_app *app);
 

@@ -1,4 +1,5 @@
 /* auth_db.c -- reconnecting Postgres connection (see auth_db.h). */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,8 @@ auth_db_errline(char *err, const char *what, const char *msg)
     cmn_errf(err, "%s: %.*s", what, (int)n, msg);
 }
 
+static void auth_db_broken(struct auth_db *db);
+
 static void
 auth_db_failed_connect(struct auth_db *db, const char *why, char *err)
 {
@@ -62,6 +65,26 @@ auth_db_failed_connect(struct auth_db *db, const char *why, char *err)
         db->backoff_ms = AUTH_DB_BACKOFF_MAX;
 }
 
+/* An idle connection (no transaction open) with something to read was
+ * closed by the server (a restart, an administrator command). Inside a
+ * transaction a dead connection is kept, so that the next statement fails
+ * and the transaction's owner sees it, instead of the rest of the
+ * transaction running on a fresh connection outside it. */
+static int
+auth_db_stale(PGconn *c)
+{
+    struct pollfd pfd;
+
+    pfd.fd = PQsocket(c);
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (PQtransactionStatus(c) != PQTRANS_IDLE || poll(&pfd, 1, 0) == 0)
+        return 0;
+    /* read what the server said, for the log line of auth_db_broken() */
+    PQconsumeInput(c);
+    return 1;
+}
+
 PGconn *
 auth_db_conn(struct auth_db *db, char *err)
 {
@@ -70,6 +93,10 @@ auth_db_conn(struct auth_db *db, char *err)
     PGconn *c;
     int i = 0;
 
+    if (db->c != NULL && auth_db_stale(db->c)) {
+        auth_db_broken(db);
+        db->next_try_ms = 0;          /* no backoff: it is probably back */
+    }
     if (db->c != NULL)
         return db->c;
     if (cmn_mono_ms() < db->next_try_ms) {

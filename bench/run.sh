@@ -11,16 +11,23 @@
 #     presence     heartbeat sweep over many online users
 #     logins       POST /log_in at auth's real argon2id cost
 #     connections  sessions on one gateway (presence off: see below)
-#     connections3 the same over three gateways and several loadgen procs
+#     connections3 the same over three gateways and three loadgen procs
+#                  (CN3_USERS sessions in all: 15,000 by default, so that
+#                  the ten-minute budget holds; 45,000 takes 4 minutes per
+#                  run with today's gateway: see docs/performance.md)
 #
 # Environment: QUICK=1 (small sizes, one run, < 2 min), RUNS, BUILD (build),
 # OUT (result directory), BENCH_DIR (where the stacks live; a temp dir),
-# KEEP=1 (leave the stacks running, for profiling).
+# KEEP=1 (leave the stacks running, for profiling), CN_USERS, CN3_USERS.
 #
 # The stacks get bench-only settings through deploy/stack.sh's
 # environment: LOG_LEVEL=warn, GW_EVENT_RATE=0 (one sender fills the
-# backlog), LOGIN_RATE/LOGIN_BURST high (nginx's per-address login limit),
-# STACK_FAST=1 (Postgres without fsync). The connection stacks run without
+# backlog), GW_SEND_QUEUE_MAX=20000 (the default 1000 closes the receiver
+# of a 10,000-message backlog as a "slow reader" in some runs: a finding,
+# see docs/performance.md), LOGIN_RATE/LOGIN_BURST high (nginx's
+# per-address login limit), STACK_FAST=1 (Postgres without fsync), and
+# for the connection stacks nginx WORKERS=4/6 (one worker's 16,384
+# connections carry at most ~8,190 proxied sessions). They run without
 # presence (PRESENCES=0): every online transition is broadcast to every
 # socket, so bringing N users online costs N^2/2 frames, which would
 # measure the broadcast fan-out (the throughput set-up and presence
@@ -45,12 +52,12 @@ SCENARIOS=${*:-throughput backlog presence logins connections connections3}
 # sizes: full / quick
 if [ -n "$QUICK" ]; then
     TP_USERS=200 TP_STEPS=1000,5000,10000 TP_STEP_S=2 TP_AUTO=10000 TP_MAX=40000
-    BL_MSGS=2000 PR_USERS=2000 PR_OBS=5 LI_S=2 CN_USERS=2000 CN3_USERS=3000
-    HOLD_S=2
+    BL_MSGS=2000 PR_USERS=2000 PR_OBS=5 LI_S=2 CN_USERS=${CN_USERS:-2000}
+    CN3_USERS=${CN3_USERS:-3000} HOLD_S=2
 else
-    TP_USERS=1000 TP_STEPS=1000,5000,10000,20000 TP_STEP_S=4 TP_AUTO=10000
+    TP_USERS=1000 TP_STEPS=1000,5000,10000,20000 TP_STEP_S=3 TP_AUTO=10000
     TP_MAX=100000 BL_MSGS=10000 PR_USERS=10000 PR_OBS=20 LI_S=4
-    CN_USERS=15000 CN3_USERS=45000 HOLD_S=5
+    CN_USERS=${CN_USERS:-15000} CN3_USERS=${CN3_USERS:-15000} HOLD_S=4
 fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -74,16 +81,18 @@ stop_all() {
 trap stop_all EXIT
 
 # stack_up NAME VAR=VALUE...: start a stack in $WORK/NAME with the bench
-# settings plus the given ones; loads its stack.env into this shell
+# settings plus the given ones (again after stack_down: same data, fresh
+# processes); loads its stack.env into this shell
 stack_up() {
     local name=$1 dir=$WORK/$1
     shift
     log "starting stack $name ($*)"
     env STACK_FAST=1 STACK_PG_TEMPLATE="$WORK/pg-template" BUILD="$BUILD" \
-        LOG_LEVEL=warn GW_EVENT_RATE=0 LOGIN_RATE=1000000 LOGIN_BURST=1000000 \
+        LOG_LEVEL=warn GW_EVENT_RATE=0 GW_SEND_QUEUE_MAX=20000 \
+        LOGIN_RATE=1000000 LOGIN_BURST=1000000 \
         "$@" deploy/stack.sh start "$dir" >"$WORK/$name.start.log" 2>&1 \
         || { cat "$WORK/$name.start.log" >&2; die "stack $name did not start"; }
-    STACKS+=("$dir")
+    case " ${STACKS[*]} " in *" $dir "*) ;; *) STACKS+=("$dir") ;; esac
     # (its BUILD is absolute; ours stays as given)
     set -a
     # shellcheck disable=SC1091
@@ -180,30 +189,30 @@ sc_logins() {
     done
 }
 
-sc_connections() {
+# conn_runs NAME USERS PROCS INFLIGHT STACK-SETTINGS...: each run on freshly
+# started processes (resident memory only shows growth once per process);
+# the tokens of the first run's logins are reused by the next ones
+conn_runs() {
+    local name=$1 n=$2 procs=$3 inflight=$4
+    shift 4
     [ -n "${MAIN_UP:-}" ] && { stack_down; MAIN_UP=; }
-    stack_up conns1 PRESENCES=0 WORKERS=4
-    users lgc pwc "$CN_USERS" --fast-hash
     for r in $(seq "$RUNS"); do
-        run_lg connections "$r" connections --prefix lgc --password-prefix pwc \
-            --users "$CN_USERS" --procs 1 --inflight 200 --hold-s "$HOLD_S" \
-            --login-concurrency 64
-        sleep 3
+        stack_up "$name" "$@"
+        [ "$r" = 1 ] && users lgc pwc "$n" --fast-hash
+        run_lg "$name" "$r" connections --prefix lgc --password-prefix pwc \
+            --users "$n" --procs "$procs" --inflight "$inflight" \
+            --hold-s "$HOLD_S" --login-concurrency 64 \
+            --tokens "$WORK/$name.tokens"
+        stack_down
     done
-    stack_down
+}
+
+sc_connections() {
+    conn_runs connections "$CN_USERS" 1 200 PRESENCES=0 WORKERS=4
 }
 
 sc_connections3() {
-    [ -n "${MAIN_UP:-}" ] && { stack_down; MAIN_UP=; }
-    stack_up conns3 PRESENCES=0 GATEWAYS=3 WORKERS=6
-    users lgc pwc "$CN3_USERS" --fast-hash
-    for r in $(seq "$RUNS"); do
-        run_lg connections3 "$r" connections --prefix lgc --password-prefix pwc \
-            --users "$CN3_USERS" --procs 3 --inflight 100 --hold-s "$HOLD_S" \
-            --login-concurrency 64
-        sleep 3
-    done
-    stack_down
+    conn_runs connections3 "$CN3_USERS" 3 100 PRESENCES=0 GATEWAYS=3 WORKERS=6
 }
 
 START=$(date +%s)

@@ -21,6 +21,8 @@
 struct lg_cn_ready {
     unsigned long connected, failed, attempts;
     double connect_s;
+    int nramp;
+    float ramp_s[64];          /* this worker: seconds to each 1000 */
 };
 
 struct lg_cn_done {
@@ -61,6 +63,8 @@ lg_cn_worker_main(struct lg_worker *self, void *arg)
     rd.failed = pool.k.failed;
     rd.attempts = pool.k.attempts;
     rd.connect_s = (double)(lg_now_us() - t0) / 1e6;
+    rd.nramp = pool.nramp;
+    memcpy(rd.ramp_s, pool.ramp_s, sizeof rd.ramp_s);
     cmn_buf_reset(&b);
     if (cmn_buf_append(&b, &rd, sizeof rd) != 0 ||
         lg_hist_pack(pool.connect_us, &b) != 0 ||
@@ -85,12 +89,13 @@ out:
 /* Sum the workers' READY reports; hist gets their handshake times. */
 static int
 lg_cn_ready(struct lg_worker *w, int nw, struct lg_cn_ready *sum,
-            struct lg_hist *hist)
+            struct lg_hist *hist, struct cmn_buf *curve)
 {
     struct cmn_buf b;
     int rc = 0;
 
     memset(sum, 0, sizeof *sum);
+    cmn_buf_puts(curve, "[");
     cmn_buf_init(&b);
     for (int i = 0; i < nw; i++) {
         struct lg_cn_ready r;
@@ -101,12 +106,17 @@ lg_cn_ready(struct lg_worker *w, int nw, struct lg_cn_ready *sum,
         }
         memcpy(&r, b.p, sizeof r);
         lg_hist_unpack(hist, b.p + sizeof r, b.len - sizeof r);
+        cmn_buf_puts(curve, i ? ",[" : "[");
+        for (int k = 0; k < r.nramp && k < 64; k++)
+            cmn_buf_printf(curve, "%s%.2f", k ? "," : "", (double)r.ramp_s[k]);
+        cmn_buf_puts(curve, "]");
         sum->connected += r.connected;
         sum->failed += r.failed;
         sum->attempts += r.attempts;
         if (r.connect_s > sum->connect_s)
             sum->connect_s = r.connect_s;
     }
+    cmn_buf_puts(curve, "]");
     cmn_buf_free(&b);
     return rc;
 }
@@ -155,7 +165,8 @@ lg_cn_rss_json(struct lg_ctx *ctx, const struct lg_sample *a,
 static void
 lg_cn_report(struct lg_ctx *ctx, const struct lg_cn_ready *rd,
              double ramp_s, const struct lg_hist *hs,
-             const struct lg_sample *s, const struct lg_cn_done *dn)
+             const struct lg_sample *s, const struct lg_cn_done *dn,
+             const struct cmn_buf *curve)
 {
     struct cmn_buf *o = &ctx->out;
     double gw = 0;
@@ -167,6 +178,8 @@ lg_cn_report(struct lg_ctx *ctx, const struct lg_cn_ready *rd,
                    rd->failed, rd->attempts, ctx->o->procs, ctx->o->inflight,
                    ramp_s, ramp_s > 0 ? (double)rd->connected / ramp_s : 0);
     lg_hist_json(hs, o);
+    cmn_buf_puts(o, ",\"ramp_curve_s\":");
+    cmn_buf_append(o, curve->p, curve->len);
     lg_cn_rss_json(ctx, &s[0], &s[2], rd->connected);
     cmn_buf_puts(o, ",\"before\":");
     lg_watch_json(ctx->watch, ctx->nwatch, &s[0], &s[1], o);
@@ -198,15 +211,23 @@ lg_run_connections(struct lg_ctx *ctx)
     struct lg_cn_ready rd;
     struct lg_cn_done dn;
     struct lg_hist *hs = lg_hist_new();
+    struct cmn_buf curve;
     uint64_t t0;
     double ramp_s;
     int nw = ctx->o->procs, rc = -1;
 
     memset(w, 0, sizeof w);
+    cmn_buf_init(&curve);
     if (hs == NULL)
         return -1;
-    if (lg_ctx_login(ctx, 0, ctx->nusers, "login") == 0)
-        goto out;
+    if (lg_ctx_tokens_load(ctx, ctx->nusers) == 0) {
+        cmn_buf_puts(&ctx->out, ",\"tokens_reused\":true");
+    } else {
+        if (lg_ctx_login(ctx, 0, ctx->nusers, "login") == 0)
+            goto out;
+        if (ctx->o->tokens != NULL)
+            lg_ctx_tokens_save(ctx, ctx->nusers);
+    }
     lg_ctx_sample(ctx, &s[0]);
     sleep(1);
     fflush(NULL);
@@ -216,7 +237,7 @@ lg_run_connections(struct lg_ctx *ctx)
     t0 = lg_now_us();
     for (int i = 0; i < nw; i++)
         lg_wire_send(w[i].to, LG_W_GO, NULL, 0);
-    if (lg_cn_ready(w, nw, &rd, hs) != 0)
+    if (lg_cn_ready(w, nw, &rd, hs, &curve) != 0)
         goto reap;
     ramp_s = (double)(lg_now_us() - t0) / 1e6;
     fprintf(stderr, "loadgen: %lu sessions open in %.2f s (%lu failed); "
@@ -226,12 +247,13 @@ lg_run_connections(struct lg_ctx *ctx)
     usleep((useconds_t)(ctx->o->hold_s * 1e6));
     lg_ctx_sample(ctx, &s[3]);
     lg_cn_done(w, nw, &dn);
-    lg_cn_report(ctx, &rd, ramp_s, hs, s, &dn);
+    lg_cn_report(ctx, &rd, ramp_s, hs, s, &dn, &curve);
     rc = 0;
 reap:
     if (lg_wire_reap(w, nw) != 0)
         fprintf(stderr, "loadgen: a worker failed\n");
 out:
+    cmn_buf_free(&curve);
     free(hs);
     return rc;
 }

@@ -99,6 +99,64 @@ lg_ctx_login(struct lg_ctx *ctx, size_t lo, size_t n, const char *key)
     return ok;
 }
 
+int
+lg_ctx_tokens_load(struct lg_ctx *ctx, size_t n)
+{
+    char name[64], *line = NULL;
+    char **tok = calloc(n ? n : 1, sizeof *tok);
+    size_t cap = 0, got = 0;
+    FILE *f;
+
+    if (ctx->o->tokens == NULL || tok == NULL ||
+        (f = fopen(ctx->o->tokens, "r")) == NULL) {
+        free(tok);
+        return -1;
+    }
+    while (getline(&line, &cap, f) > 0) {
+        char *sp = strchr(line, ' ');
+        size_t i;
+
+        if (sp == NULL || (size_t)(sp - line) >= sizeof name)
+            continue;
+        memcpy(name, line, (size_t)(sp - line));
+        name[sp - line] = '\0';
+        sp[1 + strcspn(sp + 1, "\n")] = '\0';
+        for (i = 0; i < n && strcmp(ctx->users[i].name, name) != 0; i++)
+            ;
+        if (i < n && tok[i] == NULL && (tok[i] = strdup(sp + 1)) != NULL)
+            got++;
+    }
+    free(line);
+    fclose(f);
+    for (size_t i = 0; i < n; i++) {
+        if (got == n) {
+            free(ctx->users[i].token);
+            ctx->users[i].token = tok[i];
+        } else {
+            free(tok[i]);
+        }
+    }
+    free(tok);
+    return got == n ? 0 : -1;
+}
+
+int
+lg_ctx_tokens_save(const struct lg_ctx *ctx, size_t n)
+{
+    FILE *f;
+    int rc = 0;
+
+    if (ctx->o->tokens == NULL || (f = fopen(ctx->o->tokens, "w")) == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (ctx->users[i].token != NULL &&
+            fprintf(f, "%s %s\n", ctx->users[i].name, ctx->users[i].token) < 0)
+            rc = -1;
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc;
+}
+
 void
 lg_ctx_pool_opts(const struct lg_ctx *ctx, struct lg_pool_opts *po)
 {

@@ -37,6 +37,12 @@ void lg_ctx_cleanup(struct lg_ctx *ctx);
 size_t lg_ctx_login(struct lg_ctx *ctx, size_t lo, size_t n,
                     const char *key);
 
+/* The tokens of users [0, n) from o->tokens ("name token" lines), when
+ * the file has them all: 0; else -1 (nothing changed). */
+int lg_ctx_tokens_load(struct lg_ctx *ctx, size_t n);
+/* Write the tokens of users [0, n) to o->tokens. 0 or -1. */
+int lg_ctx_tokens_save(const struct lg_ctx *ctx, size_t n);
+
 /* Pool options from the command line. */
 void lg_ctx_pool_opts(const struct lg_ctx *ctx, struct lg_pool_opts *po);
 

@@ -25,6 +25,7 @@ static const char lg_usage[] =
 "  --heartbeat-ms N         connection_alive period (6000; 0 = none)\n"
 "  --open-timeout-ms N      per handshake (20000)\n"
 "  --json FILE --label TEXT results file and a note stored in it\n"
+"  --tokens FILE            reuse the tokens in FILE (else log in, save them)\n"
 "  --redis-port N           Redis, for INFO commandstats and presence\n"
 "  --presence-health-port N presence's /metrics\n"
 "  --watch NAME=PID[+]      sample CPU/RSS of a process (+ its children)\n"
@@ -40,7 +41,7 @@ enum {
     O_PROCS, O_LOGINC, O_INFLIGHT, O_HB, O_OPENTO, O_JSON, O_LABEL,
     O_REDIS, O_PRES, O_WATCH, O_STEPS, O_STEPS_S, O_GAP_S, O_AUTO, O_MAX,
     O_BEHIND, O_SIZE, O_ACK, O_DRAIN, O_HOLD, O_MSGS, O_OBS, O_STOPF,
-    O_TIMEOUT, O_DUR, O_HELP
+    O_TIMEOUT, O_DUR, O_TOKENS, O_HELP
 };
 
 static const struct option lg_longopts[] = {
@@ -59,7 +60,8 @@ static const struct option lg_longopts[] = {
     {"drain-s", 1, 0, O_DRAIN}, {"hold-s", 1, 0, O_HOLD},
     {"messages", 1, 0, O_MSGS}, {"observers", 1, 0, O_OBS},
     {"stop-fraction", 1, 0, O_STOPF}, {"timeout-s", 1, 0, O_TIMEOUT},
-    {"duration-s", 1, 0, O_DUR}, {"help", 0, 0, O_HELP},
+    {"duration-s", 1, 0, O_DUR}, {"tokens", 1, 0, O_TOKENS},
+    {"help", 0, 0, O_HELP},
     {NULL, 0, 0, 0}
 };
 
@@ -220,6 +222,7 @@ lg_opts_one(struct lg_opts *o, int c, const char *a)
     case O_OPENTO: return lg_opts_int("open-timeout-ms", a, 100, 600000,
                                       &o->open_timeout_ms);
     case O_JSON: o->json = a; return 0;
+    case O_TOKENS: o->tokens = a; return 0;
     case O_LABEL: o->label = a; return 0;
     case O_REDIS: return lg_opts_int("redis-port", a, 0, 65535,
                                      &o->redis_port);

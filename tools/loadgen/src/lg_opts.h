@@ -29,6 +29,7 @@ struct lg_opts {
     int open_timeout_ms;
     const char *json;          /* output file, NULL = none */
     const char *label;         /* free text stored in the JSON */
+    const char *tokens;        /* token cache file (connections) */
     int redis_port;            /* 0 = no Redis figures */
     int presence_port;         /* presence's health port (metrics) */
     struct lg_watch watch[LG_WATCH_MAX];

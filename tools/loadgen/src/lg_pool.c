@@ -39,6 +39,8 @@ lg_pool_on_connect(struct sioc_conn *c, const char *sid, void *user)
     s->state = LG_S_CONNECTED;
     p->pending--;
     p->k.connected++;
+    if (p->k.connected % 1000 == 0 && p->nramp < 64)
+        p->ramp_s[p->nramp++] = (float)(lg_now_us() - p->t_connect) / 1e6f;
     if (p->connect_us != NULL)
         lg_hist_record(p->connect_us, lg_now_us() - s->t_start);
     if (p->o.heartbeat_ms > 0)       /* spread the beats over the period */
@@ -250,6 +252,8 @@ lg_pool_connect(struct lg_pool *p, size_t n_local, long timeout_ms)
     uint64_t end = lg_now_us() + (uint64_t)timeout_ms * 1000;
 
     p->hi = n_local > p->n ? p->n : n_local;
+    if (p->t_connect == 0)
+        p->t_connect = lg_now_us();
     lg_pool_start_more(p);
     while ((p->pending > 0 || p->next < p->hi) && lg_now_us() < end) {
         sioc_loop_run_once(p->loop, 50);

@@ -89,6 +89,9 @@ struct lg_pool {
     int pending;               /* handshakes in flight */
     struct lg_pool_counts k;
     struct lg_hist *connect_us;   /* handshake times (TCP to CONNECT) */
+    uint64_t t_connect;           /* lg_pool_connect() started */
+    float ramp_s[64];             /* seconds to each 1000 sessions */
+    int nramp;
     uint64_t last_online_us;      /* last new_user_online seen */
 };
 

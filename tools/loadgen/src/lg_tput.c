@@ -28,6 +28,8 @@
 struct lg_tp_ready {
     unsigned long connected, failed, attempts;
     double connect_s;
+    unsigned long fanout_frames;   /* new_user_online received */
+    double fanout_s;               /* connect start to the last of them */
 };
 
 struct lg_tp_step {
@@ -278,6 +280,9 @@ lg_tp_worker_main(struct lg_worker *self, void *arg)
     rd.connect_s = (double)(lg_now_us() - t0) / 1e6;
     /* let the presence broadcasts of our own logins pass */
     lg_pool_quiesce(&w->pool, 1000, 120000);
+    rd.fanout_frames = w->pool.k.ev_online;
+    rd.fanout_s = w->pool.last_online_us > t0
+                      ? (double)(w->pool.last_online_us - t0) / 1e6 : 0;
     if (lg_wire_send(self->from, LG_W_READY, &rd, sizeof rd) != 0)
         goto out;
     while ((t = lg_scen_wait_parent(&w->pool, self->to, &b)) == LG_W_STEP) {
@@ -418,6 +423,8 @@ lg_tp_steps(struct lg_ctx *ctx, struct lg_worker *w, int nw,
             lg_rstat_take(&ctx->redis, &g->ra);
         for (int i = 0; i < nw; i++)
             lg_wire_send(w[i].to, LG_W_STEP, &st, sizeof st);
+        fprintf(stderr, "loadgen: step %d: %.0f msg/s for %.1f s\n", k, rate,
+                o->step_s);
         lg_tp_sleep_until(st.t_start);
         lg_ctx_sample(ctx, &g->a);
         lg_tp_sleep_until(st.t_start + st.dur_us);
@@ -500,6 +507,9 @@ lg_tp_ready(struct lg_worker *w, int nw, struct lg_tp_ready *sum)
         sum->attempts += r.attempts;
         if (r.connect_s > sum->connect_s)
             sum->connect_s = r.connect_s;
+        sum->fanout_frames += r.fanout_frames;
+        if (r.fanout_s > sum->fanout_s)
+            sum->fanout_s = r.fanout_s;
     }
     cmn_buf_free(&b);
     return rc;
@@ -558,10 +568,13 @@ lg_run_throughput(struct lg_ctx *ctx)
     fprintf(stderr, "loadgen: %lu sessions connected in %.2f s (%lu failed)\n",
             rd.connected, rd.connect_s, rd.failed);
     cmn_buf_printf(&ctx->out, ",\"sessions\":%lu,\"connect_failed\":%lu,"
-                   "\"connect_s\":%.3f,\"procs\":%d,\"size\":%d,\"ack\":%s,"
-                   "\"step_s\":%.1f,\"steps\":[", rd.connected, rd.failed,
-                   rd.connect_s, nw, o->size, o->ack ? "true" : "false",
-                   o->step_s);
+                   "\"connect_s\":%.3f,\"presence_fanout\":{\"frames\":%lu,"
+                   "\"s\":%.3f,\"frames_per_s\":%.0f},\"procs\":%d,"
+                   "\"size\":%d,\"ack\":%s,\"step_s\":%.1f,\"steps\":[",
+                   rd.connected, rd.failed, rd.connect_s, rd.fanout_frames,
+                   rd.fanout_s, rd.fanout_s > 0 ? (double)rd.fanout_frames /
+                                                   rd.fanout_s : 0,
+                   nw, o->size, o->ack ? "true" : "false", o->step_s);
     nsteps = lg_tp_steps(ctx, w, nw, agg);
     lg_tp_stop(w, nw, agg, nsteps, &closed, last_close, sizeof last_close);
     for (int k = 0; k < nsteps; k++)

@@ -49,6 +49,7 @@ authit_cleanup(void)
 {
     char cmd[200];
 
+    authit_reap_all();
     curl_global_cleanup();
     if (authit_dir[0] != '\0' && getenv("AUTHIT_KEEP") == NULL) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", authit_dir);

@@ -75,6 +75,8 @@ int authit_auth_start(struct authit_proc *p, const char *db, int redis_port,
 int authit_auth_wait(struct authit_proc *p, long timeout_ms);
 /* SIGTERM and wait: the exit code. */
 int authit_auth_stop(struct authit_proc *p);
+/* SIGKILL and reap every auth still running (authit_cleanup does). */
+void authit_reap_all(void);
 /* How many times needle occurs in its log. */
 int authit_log_count(const struct authit_proc *p, const char *needle);
 

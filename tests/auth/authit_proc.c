@@ -77,6 +77,34 @@ authit_bin(char *out, size_t cap, const char *name)
     snprintf(out, cap, "%s/%s", dir ? dir : "build/bin", name);
 }
 
+/* Every auth spawned and not yet reaped, so a test that fails halfway
+ * leaves no process behind (authit_reap_all at cleanup). */
+#define AUTHIT_MAX_PROCS 64
+static pid_t authit_live[AUTHIT_MAX_PROCS];
+
+static void
+authit_track(pid_t pid, int add)
+{
+    for (int i = 0; i < AUTHIT_MAX_PROCS; i++) {
+        if (add ? authit_live[i] == 0 : authit_live[i] == pid) {
+            authit_live[i] = add ? pid : 0;
+            return;
+        }
+    }
+}
+
+void
+authit_reap_all(void)
+{
+    for (int i = 0; i < AUTHIT_MAX_PROCS; i++) {
+        if (authit_live[i] > 0) {
+            kill(authit_live[i], SIGKILL);
+            waitpid(authit_live[i], NULL, 0);
+            authit_live[i] = 0;
+        }
+    }
+}
+
 int
 authit_auth_spawn(struct authit_proc *p, const char *db, int redis_port,
                   const char *const *extra)
@@ -90,8 +118,10 @@ authit_auth_spawn(struct authit_proc *p, const char *db, int redis_port,
     authit_bin(bin, sizeof bin, "auth");
     if ((p->pid = fork()) < 0)
         return -1;
-    if (p->pid > 0)
+    if (p->pid > 0) {
+        authit_track(p->pid, 1);
         return 0;
+    }
     fd = open(p->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd < 0)
         _exit(127);
@@ -120,6 +150,7 @@ authit_reaped(struct authit_proc *p, int block)
         return 1;
     if (waitpid(p->pid, &st, block ? 0 : WNOHANG) != p->pid)
         return 0;
+    authit_track(p->pid, 0);
     p->exited = 1;
     p->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return 1;

@@ -20,20 +20,29 @@ static struct cmn_script *cmn_scripts_known[CMN_SCRIPTS_MAX];
 static int cmn_scripts_nknown;
 
 /* SCRIPT LOAD every known script, so pipelined EVALSHA never meets
- * NOSCRIPT after a Redis restart (a restart always means a reconnect). */
-static void
+ * NOSCRIPT after a Redis restart (a restart always means a reconnect).
+ * 0, or -1 when the connection failed meanwhile. */
+static int
 cmn_redis_load_scripts(redisContext *c)
 {
     for (int i = 0; i < cmn_scripts_nknown; i++) {
         redisReply *rep = redisCommand(c, "SCRIPT LOAD %s",
                                        cmn_scripts_known[i]->src);
 
-        if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
+        if (rep == NULL)
+            return -1;
+        if (rep->type == REDIS_REPLY_ERROR)
             cmn_log_error("redis", "SCRIPT LOAD %s: %s",
-                          cmn_scripts_known[i]->name,
-                          rep ? rep->str : c->errstr);
+                          cmn_scripts_known[i]->name, rep->str);
         freeReplyObject(rep);
     }
+    return 0;
+}
+
+void
+cmn_redis_set_timeout(struct cmn_redis *r, int ms)
+{
+    r->timeout_ms = ms;
 }
 
 void
@@ -60,6 +69,18 @@ cmn_redis_ctx(struct cmn_redis *r)
     if (now < r->next_try_ms)
         return NULL;
     c = redisConnectWithTimeout(r->host, r->port, tv);
+    if (c != NULL && !c->err) {
+        struct timeval rt = {r->timeout_ms / 1000,
+                             (r->timeout_ms % 1000) * 1000};
+
+        if (r->timeout_ms > 0)
+            redisSetTimeout(c, rt);
+        redisEnableKeepAlive(c);
+        if (cmn_redis_load_scripts(c) != 0 && c->err == 0) {
+            c->err = REDIS_ERR_IO;      /* treat as a failed connect */
+            snprintf(c->errstr, sizeof c->errstr, "no answer to SCRIPT LOAD");
+        }
+    }
     if (c == NULL || c->err) {
         if (!r->down)
             cmn_log_error("redis", "%s: cannot connect to %s:%d: %s", r->who,
@@ -72,8 +93,6 @@ cmn_redis_ctx(struct cmn_redis *r)
             r->backoff_ms = CMN_REDIS_BACKOFF_MAX;
         return NULL;
     }
-    redisEnableKeepAlive(c);
-    cmn_redis_load_scripts(c);
     if (r->down)
         cmn_log_info("redis", "%s: connected again to %s:%d", r->who,
                      r->host, r->port);

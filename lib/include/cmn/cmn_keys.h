@@ -69,6 +69,12 @@
  * their last beat; a stopping bridge takes the bot offline only when no
  * other one is left. */
 #define CMN_K_BOT_BRIDGES "botbridges:"
+/* auth's own keys (auth_ratelimit.h, auth_mirror.c): failed-login
+ * counters "rl:login:u:<name>" and "rl:login:a:<address>", and the
+ * directory rebuild's temporary "users:tmp:<random>" (RENAMEd onto
+ * CMN_K_USERS). A login that replaces a session XADDs "r <user>" = the old
+ * jti to CMN_S_BCAST. */
+
 /* string per user (suffix): a relay's lock while flushing that inbox. */
 #define CMN_K_FLUSHLOCK  "flushlock:"
 /* string: the relay replica currently reaping dead gateways. */

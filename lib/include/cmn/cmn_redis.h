@@ -20,10 +20,16 @@ struct cmn_redis {
     long long next_try_ms;    /* monotonic; no reconnect before this */
     int backoff_ms;
     int down;                 /* 1 while disconnected (logged once) */
+    int timeout_ms;           /* reply timeout (0 = none); longer than any
+                               * BLOCK this connection issues */
 };
 
 void cmn_redis_init(struct cmn_redis *r, const char *host, int port,
                     const char *who);
+/* Give up on a reply after ms (0 = wait forever): a hung Redis then
+ * breaks the connection instead of the thread. Must exceed any BLOCK the
+ * connection uses. Applies from the next connect. */
+void cmn_redis_set_timeout(struct cmn_redis *r, int ms);
 /* The live context, connecting first when needed; NULL while Redis is
  * unreachable (respecting the backoff). */
 redisContext *cmn_redis_ctx(struct cmn_redis *r);

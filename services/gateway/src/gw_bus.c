@@ -324,6 +324,8 @@ gw_bus_writer(void *arg)
     int stop = 0;
 
     cmn_redis_init(&r, bus->cfg.redis_host, bus->cfg.redis_port, "writer");
+    /* a hung Redis breaks the connection, not the thread (> any BLOCK) */
+    cmn_redis_set_timeout(&r, 5000);
     while (!stop) {
         struct timespec ts;
 
@@ -426,6 +428,8 @@ gw_bus_reader(void *arg)
     int was_down = 1;
 
     cmn_redis_init(&r, bus->cfg.redis_host, bus->cfg.redis_port, "reader");
+    /* a hung Redis breaks the connection, not the thread (> any BLOCK) */
+    cmn_redis_set_timeout(&r, 5000);
     for (;;) {
         redisReply *rep;
         struct gw_bus_event *ev;

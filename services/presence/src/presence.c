@@ -23,6 +23,8 @@ presence_init(struct presence *p, const struct presence_config *cfg)
     memset(p, 0, sizeof *p);
     p->cfg = cfg;
     cmn_redis_init(&p->r, cfg->redis_host, cfg->redis_port, "presence");
+    /* a hung Redis breaks the connection, not the thread (> any BLOCK) */
+    cmn_redis_set_timeout(&p->r, 5000);
     gethostname(host, sizeof host - 1);
     cmn_random_hex(rnd, 4);
     snprintf(p->consumer, sizeof p->consumer, "%.40s-%ld-%s", host,

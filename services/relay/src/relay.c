@@ -24,6 +24,8 @@ relay_init(struct relay *rl, const struct relay_config *cfg)
     memset(rl, 0, sizeof *rl);
     rl->cfg = cfg;
     cmn_redis_init(&rl->r, cfg->redis_host, cfg->redis_port, "relay");
+    /* a hung Redis breaks the connection, not the thread (> any BLOCK) */
+    cmn_redis_set_timeout(&rl->r, 5000);
     relay_cache_init(&rl->cache, cfg->gateway_dead_ms);
     relay_state_init(&rl->st);
     relay_out_init(&rl->out);

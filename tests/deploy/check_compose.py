@@ -382,8 +382,8 @@ def run_checks_in(build, env_file, empty, full):
 # (what to replace, with what, a problem that must then be reported (None:
 # any), whether the check needs the full run)
 MUTATIONS = [
-    ("  redis:\n    image: redis:7.0-bookworm\n",
-     "  redis:\n    image: redis:7.0-bookworm\n    ports: [\"6379:6379\"]\n",
+    ("  redis:\n    image: redis:7.2-bookworm\n",
+     "  redis:\n    image: redis:7.2-bookworm\n    ports: [\"6379:6379\"]\n",
      "redis publishes"),
     ("image: postgres:15-bookworm", "image: postgres:latest",
      "is not postgres:<version>-bookworm"),

@@ -10,8 +10,8 @@ package names found here are the images' names.
   stage installs, and the stage installs nothing else (ca-certificates
   aside, for ai-bridge's HTTPS): "only the runtime libraries"
 - build stage: the -dev package of every pkg-config module the Makefile
-  fragments of lib/ and services/ name (*_PKGS, plus libcrypto) is
-  installed
+  fragments of lib/ and services/ name (*_PKGS, plus libcrypto), and of
+  every library they link by name (-lev), is installed
 Exit 1 with one line per problem. --self-test then checks that a missing
 and a superfluous package in a copy of relay.Dockerfile are both caught."""
 import glob
@@ -26,6 +26,8 @@ import lint_dockerfiles as lint  # noqa: E402
 
 ROOT = lint.ROOT
 IN_BASE = {"libc6"}
+# what build-essential brings (-lpthread, -lm, -ldl are libc's)
+BUILD_ESSENTIAL = {"libc6-dev"}
 EXTRA_OK = {"ca-certificates", "nginx"}
 problems = []
 
@@ -51,11 +53,12 @@ def apt_packages(stage):
 _PKG_CACHE = {}
 
 
-def package_of(path):
-    """The Debian package that ships path (usr-merged or not), or None."""
-    if path in _PKG_CACHE:
-        return _PKG_CACHE[path]
-    real = os.path.realpath(path)
+def package_of(path, follow=True):
+    """The Debian package that ships path (usr-merged or not; with follow,
+    the file a symlink points to), or None."""
+    if (path, follow) in _PKG_CACHE:
+        return _PKG_CACHE[(path, follow)]
+    real = os.path.realpath(path) if follow else path
     cands = []
     for p in (real, path):
         for c in (p, p.replace("/usr/lib/", "/lib/", 1),
@@ -70,7 +73,7 @@ def package_of(path):
         if where.strip() in cands:
             found = pkg.split(":", 1)[0].strip()
             break
-    _PKG_CACHE[path] = found
+    _PKG_CACHE[(path, follow)] = found
     return found
 
 
@@ -124,6 +127,26 @@ def check_build_stage(path):
             glob.glob(os.path.join(ROOT, "services/*/module.mk")):
         for m in re.finditer(r"^\w+_PKGS\s*:=\s*(.*)$", open(mk).read(), re.M):
             mods |= set(m.group(1).split())
+    # libraries named directly (-lev) in the fragments' *_LIBS / LDLIBS
+    direct = set()
+    for mk in [os.path.join(ROOT, "Makefile"), os.path.join(ROOT, "lib/module.mk")] + \
+            glob.glob(os.path.join(ROOT, "services/*/module.mk")):
+        for m in re.finditer(r"^\w*(?:LIBS|LDLIBS)\s*[:+]?=\s*(.*)$",
+                             open(mk).read(), re.M):
+            direct |= set(re.findall(r"(?:^|\s)-l([A-Za-z0-9_+-]+)", m.group(1)))
+    for name in sorted(direct):
+        pkg = None
+        for ext in ("so", "a"):
+            f = subprocess.run(["cc", "-print-file-name=lib%s.%s" % (name, ext)],
+                               capture_output=True, text=True).stdout.strip()
+            if os.path.isabs(f):
+                pkg = package_of(os.path.normpath(f), follow=False)
+                break
+        if pkg is None:
+            bad("-l%s: no package ships lib%s.so" % (name, name))
+        elif pkg not in installed and pkg not in BUILD_ESSENTIAL:
+            bad("the build stage (every Dockerfile) lacks %s (-l%s)"
+                % (pkg, name))
     for mod in sorted(mods):
         out = subprocess.run(["pkg-config", "--variable=pcfiledir", mod],
                              capture_output=True, text=True)
@@ -132,8 +155,8 @@ def check_build_stage(path):
             continue
         pkg = package_of(os.path.join(out.stdout.strip(), mod + ".pc"))
         if pkg not in installed:
-            bad("%s: the build stage lacks %s (pkg-config %s)"
-                % (os.path.basename(path), pkg, mod))
+            bad("the build stage (every Dockerfile) lacks %s (pkg-config %s)"
+                % (pkg, mod))
 
 
 def self_test(build):

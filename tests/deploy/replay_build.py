@@ -304,7 +304,14 @@ def run_image(out, name, rport, user, hostname="0a1b2c3d4e5f", extra=None):
     for k, v in SERVICES[name].items():
         env[k] = v if v is not None else str(free_port())
     env.update(extra or {})
-    p = start_as(out, hostname, env, user, entry)
+    # the dynamic loader reports what the service dlopen()s (libwebsockets
+    # loads its event library plugins that way), per process
+    traces = os.path.join(out, "ld-trace")
+    os.makedirs(traces, exist_ok=True)
+    os.chmod(traces, 0o1777)        # the service runs as `user`
+    trace = os.path.join(traces, name)
+    env_run = dict(env, LD_DEBUG="files", LD_DEBUG_OUTPUT=trace)
+    p = start_as(out, hostname, env_run, user, entry)
     check = [os.path.join(out, "bin", health[0])] + health[1:]
     ok = wait_for(lambda: p.poll() is None and subprocess.run(
         check, env=env, capture_output=True).returncode == 0, 20)
@@ -315,7 +322,30 @@ def run_image(out, name, rport, user, hostname="0a1b2c3d4e5f", extra=None):
         bad("%s: never healthy per its HEALTHCHECK %s: %s"
             % (name, health, p.stdout.read()[-1500:]))
         return None
+    check_dlopened(name, df, trace, p)
     return p, env, check
+
+
+def check_dlopened(name, dockerfile, trace, p):
+    """Every object the service loaded with dlopen() must come from a
+    package the image installs: ELF NEEDED entries are checked by
+    check_image_libs.py, plugins are visible only at run time."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    import check_image_libs as libs
+    kids = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
+                          text=True).stdout.split()
+    st = lint.stages(lint.instructions(open(dockerfile).read()))
+    installed = libs.apt_packages(st[-1])
+    for pid in kids:
+        path = "%s.%s" % (trace, pid)
+        if not os.path.exists(path):
+            continue
+        for m in re.finditer(r"file=(\S+) \[\d+\];\s+dynamically loaded by",
+                             open(path, errors="replace").read()):
+            pkg = libs.package_of(m.group(1))
+            if pkg not in installed:
+                bad("%s: loads %s at run time (package %s), which the image "
+                    "does not install" % (name, m.group(1), pkg))
 
 
 def check_images_run(out, scratch):

@@ -10,7 +10,7 @@ set -eu
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libwebsockets-dev libhiredis-dev libpq-dev libjansson-dev
 libjwt-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev libssl-dev
-libgtk-4-dev libsoup-3.0-dev
+libgtk-4-dev libsoup-3.0-dev libev-dev libwebsockets-evlib-ev
 postgresql redis-server nginx curl
 xvfb xauth imagemagick dbus-x11 python3-socketio python3-requests
 python3-websocket nodejs npm docker-compose valgrind

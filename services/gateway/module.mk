@@ -3,7 +3,7 @@
 GW_PKGS := libwebsockets hiredis libjwt libsodium libmicrohttpd jansson
 GW_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/gateway/src/*.c))
 GW_MODS := $(filter-out %/main.o,$(GW_OBJS))
-GW_LIBS := $(shell pkg-config --libs $(GW_PKGS) libcrypto)
+GW_LIBS := $(shell pkg-config --libs $(GW_PKGS) libcrypto) -lev
 
 $(BUILD)/services/gateway/%.o: private CPPFLAGS += -Iservices/gateway/src \
     $(shell pkg-config --cflags $(GW_PKGS))

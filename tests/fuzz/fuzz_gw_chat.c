@@ -477,7 +477,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct gw_engine_config ecfg = {
-        "fz", 25000, 20000, 100000, 45000, 64, FUZZ_MAX_SESSIONS
+        "fz", 25000, 20000, 100000, 45000, 64, (size_t)1 << 20,
+        FUZZ_MAX_SESSIONS
     };
     struct gw_chat_config ccfg = {fz_key, FZ_KEYLEN, 1000, 0, 1};
     struct gw_transport_ops tops = {fz_kick, fz_drop, fz_rearm, NULL};

@@ -81,7 +81,8 @@ main(int argc, char **argv)
     struct gw_server_config scfg = {cfg.bind, cfg.port,
         raw ? "/engine.io/" : "/socket.io/",
         {"c", cfg.ping_interval_ms, cfg.ping_timeout_ms, cfg.max_payload,
-         raw ? 0 : cfg.connect_timeout_ms, 100000, 100000}};
+         raw ? 0 : cfg.connect_timeout_ms, 100000, (size_t)64 << 20,
+         100000}};
 
     if (app == NULL || (srv = gw_server_new(&scfg, &ops, NULL, NULL)) == NULL)
         return 1;

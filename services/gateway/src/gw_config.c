@@ -40,8 +40,11 @@ static const struct cmn_env_var gw_env[] = {
      0, "Engine.IO maxPayload, bytes"},
     {"GW_MAX_CONNECTIONS", CMN_ENV_INT, F(max_connections), "20000", 1,
      1000000, 0, "sessions this gateway accepts"},
-    {"GW_SEND_QUEUE_MAX", CMN_ENV_INT, F(send_queue_max), "1000", 8,
+    {"GW_SEND_QUEUE_MAX", CMN_ENV_INT, F(send_queue_max), "20000", 8,
      1000000, 0, "packets buffered per socket before it is closed"},
+    {"GW_SEND_QUEUE_MIB", CMN_ENV_INT, F(send_queue_mib), "16", 1, 4096, 0,
+     "MiB buffered per socket before it is closed (a reader that takes "
+     "nothing for PING_TIMEOUT_MS is closed too)"},
     {"GW_EVENT_RATE", CMN_ENV_INT, F(event_rate), "100", 0, 1000000, 0,
      "client events per second per socket (0 = unlimited)"},
     {"GW_EVENT_BURST", CMN_ENV_INT, F(event_burst), "200", 1, 1000000, 0,

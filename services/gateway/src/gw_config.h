@@ -21,6 +21,7 @@ struct gw_config {
     int max_payload;
     int max_connections;
     int send_queue_max;
+    int send_queue_mib;
     int event_rate;
     int event_burst;
 };

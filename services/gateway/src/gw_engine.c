@@ -252,11 +252,19 @@ gw_engine_probe_lost(struct gw_engine *e, struct gw_session *s)
 int
 gw_engine_send(struct gw_engine *e, struct gw_session *s, struct gw_pkt *pk)
 {
+    long long now;
+
     if (s->closed)
         return -1;
-    if (s->out.count >= e->cfg.send_queue_max) {
-        cmn_log_warn("engine", "sid=%s queued=%u: slow reader, closing",
-                     s->sid, s->out.count);
+    now = cmn_mono_ms();
+    if (s->out.count == 0)
+        s->out_since = now;
+    if (s->out.count >= e->cfg.send_queue_max ||
+        s->out.bytes + pk->len > e->cfg.send_queue_bytes ||
+        now - s->out_since > e->cfg.ping_timeout_ms) {
+        cmn_log_warn("engine", "sid=%s queued=%u bytes=%zu stalled=%lldms: "
+                     "slow reader, closing", s->sid, s->out.count,
+                     s->out.bytes, now - s->out_since);
         gw_engine_close(e, s, "slow reader");
         return -1;
     }
@@ -267,6 +275,12 @@ gw_engine_send(struct gw_engine *e, struct gw_session *s, struct gw_pkt *pk)
     if (s->out.count == 1)
         e->tops.kick(s);
     return 0;
+}
+
+void
+gw_engine_progress(struct gw_session *s)
+{
+    s->out_since = cmn_mono_ms();
 }
 
 int

@@ -27,6 +27,7 @@ struct gw_engine_config {
     int connect_timeout_ms;     /* Socket.IO CONNECT must come by then
                                  * (0 = no limit) */
     unsigned send_queue_max;    /* packets buffered per session */
+    size_t send_queue_bytes;    /* bytes buffered per session */
     unsigned max_sessions;
 };
 
@@ -96,10 +97,14 @@ void gw_engine_close(struct gw_engine *e, struct gw_session *s,
 /* A websocket probe failed or closed before the upgrade completed. */
 void gw_engine_probe_lost(struct gw_engine *e, struct gw_session *s);
 
-/* Queue one packet (takes a new reference). -1 = the session's queue is
- * full: the session has been closed ("slow reader"). */
+/* Queue one packet (takes a new reference). -1 = the session's client
+ * is a slow reader and has been closed: its queue is over send_queue_max
+ * packets or send_queue_bytes, or it has taken nothing for pingTimeout. */
 int gw_engine_send(struct gw_engine *e, struct gw_session *s,
                    struct gw_pkt *pk);
+/* The transport handed queued packets to the client. */
+void gw_engine_progress(struct gw_session *s);
+
 /* Queue a copy of text (a full Engine.IO packet, e.g. "42[...]"). */
 int gw_engine_send_text(struct gw_engine *e, struct gw_session *s,
                         const char *text, size_t len);

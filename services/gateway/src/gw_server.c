@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ev.h>
 #include <libwebsockets.h>
 
 #include "cmn/cmn_buf.h"
@@ -38,12 +39,14 @@ struct gw_conn {
 };
 
 struct gw_server {
+    struct ev_loop *evloop;    /* epoll via libev: lws' own loop polls
+                                * every socket on every iteration */
     struct lws_context *ctx;
     struct lws_vhost *vh;
     struct gw_engine *engine;
-    lws_sorted_usec_list_t sul;
-    long long sul_due;         /* 0 = not scheduled */
-    lws_sorted_usec_list_t drain_sul;  /* ends the shutdown drain */
+    ev_timer timer;            /* the engine's earliest deadline */
+    long long timer_due;       /* 0 = not armed */
+    ev_timer drain_timer;      /* ends the shutdown drain */
     char path[64];
     size_t path_len;
     int max_payload;
@@ -51,6 +54,9 @@ struct gw_server {
     void (*wake)(void *arg);
     void *wake_arg;
 };
+
+static void gw_server_drain_done(struct ev_loop *loop, ev_timer *w,
+                                 int revents);
 
 static struct gw_server *
 gw_srv(struct lws *wsi)
@@ -125,6 +131,7 @@ gw_http_write(struct lws *wsi, struct gw_conn *c)
             first = 0;
             gw_pkt_unref(pk);
         }
+        gw_engine_progress(s);
         s->poll = NULL;
     } else {
         cmn_buf_append(&body, c->buf.p ? c->buf.p : "", c->buf.len);
@@ -188,28 +195,31 @@ gw_server_drop(struct gw_session *s, const char *reason, struct gw_pkt *final)
     }
 }
 
-static void gw_server_sul_cb(lws_sorted_usec_list_t *sul);
-
+/* Arm the engine's timer for due_ms (monotonic) unless it fires sooner. */
 static void
 gw_server_rearm(void *arg, long long due)
 {
     struct gw_server *srv = arg;
     long long now = cmn_mono_ms();
 
-    if (srv->sul_due != 0 && srv->sul_due <= due)
+    if (srv->timer_due != 0 && srv->timer_due <= due)
         return;
-    srv->sul_due = due;
-    lws_sul_schedule(srv->ctx, 0, &srv->sul, gw_server_sul_cb,
-                     (lws_usec_t)(due > now ? due - now : 0) * 1000);
+    srv->timer_due = due;
+    ev_timer_stop(srv->evloop, &srv->timer);
+    ev_timer_set(&srv->timer, due > now ? (double)(due - now) / 1000.0 : 0.0,
+                 0.0);
+    ev_timer_start(srv->evloop, &srv->timer);
 }
 
 static void
-gw_server_sul_cb(lws_sorted_usec_list_t *sul)
+gw_server_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct gw_server *srv = lws_container_of(sul, struct gw_server, sul);
+    struct gw_server *srv = lws_container_of(w, struct gw_server, timer);
     long long next;
 
-    srv->sul_due = 0;
+    (void)loop;
+    (void)revents;
+    srv->timer_due = 0;
     next = gw_engine_timers(srv->engine, cmn_mono_ms());
     if (next != 0)
         gw_server_rearm(srv, next);
@@ -521,14 +531,19 @@ gw_ws_writeable(struct lws *wsi, struct gw_conn *c)
     }
     if (s->transport != GW_T_WEBSOCKET || s->ws != wsi)
         return 0;
-    if ((pk = gw_queue_pop(&s->out)) == NULL)
-        return 0;
-    if (lws_write(wsi, (unsigned char *)gw_pkt_data(pk), pk->len,
-                  pk->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < 0) {
+    /* as many frames as the socket takes now: one loop iteration for a
+     * message and its echo, a broadcast, or a flushed backlog */
+    while ((pk = gw_queue_pop(&s->out)) != NULL) {
+        int rc = lws_write(wsi, (unsigned char *)gw_pkt_data(pk), pk->len,
+                           pk->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
+
         gw_pkt_unref(pk);
-        return -1;
+        if (rc < 0)
+            return -1;
+        gw_engine_progress(s);
+        if (lws_send_pipe_choked(wsi))
+            break;
     }
-    gw_pkt_unref(pk);
     if (s->out.count > 0)
         lws_callback_on_writable(wsi);
     return 0;
@@ -653,19 +668,30 @@ gw_server_new(const struct gw_server_config *cfg, const struct gw_app_ops *app,
         return NULL;
     }
     lws_set_log_level(LLL_ERR | LLL_WARN, gw_server_lws_log);
+    srv->evloop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+    if (srv->evloop == NULL) {
+        cmn_log_error("server", "cannot create the event loop");
+        gw_engine_free(srv->engine);
+        free(srv);
+        return NULL;
+    }
+    ev_timer_init(&srv->timer, gw_server_timer_cb, 0.0, 0.0);
+    ev_timer_init(&srv->drain_timer, gw_server_drain_done, 0.0, 0.0);
     memset(&info, 0, sizeof info);
     info.port = cfg->port;
     info.iface = cfg->bind;
     info.protocols = gw_protocols;
     info.user = srv;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 |
-                   LWS_SERVER_OPTION_DISABLE_IPV6;
+                   LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_LIBEV;
+    info.foreign_loops = (void **)&srv->evloop;
     info.timeout_secs = 20;
     srv->ctx = lws_create_context(&info);
     if (srv->ctx == NULL) {
         cmn_log_error("server", "cannot listen on %s:%d", cfg->bind,
                       cfg->port);
         gw_engine_free(srv->engine);
+        ev_loop_destroy(srv->evloop);
         free(srv);
         return NULL;
     }
@@ -685,12 +711,19 @@ gw_server_port(const struct gw_server *srv)
     return srv->vh ? lws_get_vhost_listen_port(srv->vh) : -1;
 }
 
+/* One pass of the event loop: wait for events (a signal ends the wait
+ * too) and dispatch them to lws. */
+static void
+gw_server_once(struct gw_server *srv)
+{
+    ev_run(srv->evloop, EVRUN_ONCE);
+}
+
 void
 gw_server_run(struct gw_server *srv)
 {
     while (!cmn_proc_stopping())
-        if (lws_service(srv->ctx, 0) < 0)
-            break;
+        gw_server_once(srv);
 }
 
 void
@@ -700,9 +733,11 @@ gw_server_wake(struct gw_server *srv)
 }
 
 static void
-gw_server_drain_done(lws_sorted_usec_list_t *sul)
+gw_server_drain_done(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    (void)sul;                  /* only wakes lws_service() up */
+    (void)loop;                 /* only ends the wait of ev_run() */
+    (void)w;
+    (void)revents;
 }
 
 void
@@ -715,12 +750,13 @@ gw_server_close_all(struct gw_server *srv, int drain_ms)
     srv->engine = NULL;
     /* let the close frames and final poll answers go out; the timer makes
      * sure lws_service() returns even when nothing else happens */
-    if (drain_ms > 0)
-        lws_sul_schedule(srv->ctx, 0, &srv->drain_sul, gw_server_drain_done,
-                         (lws_usec_t)drain_ms * 1000);
+    if (drain_ms > 0) {
+        ev_timer_init(&srv->drain_timer, gw_server_drain_done,
+                      drain_ms / 1000.0, 0.0);
+        ev_timer_start(srv->evloop, &srv->drain_timer);
+    }
     while (drain_ms > 0 && cmn_mono_ms() < end)
-        if (lws_service(srv->ctx, 0) < 0)
-            break;
+        gw_server_once(srv);
 }
 
 void
@@ -729,8 +765,9 @@ gw_server_free(struct gw_server *srv)
     if (srv == NULL)
         return;
     gw_server_close_all(srv, 0);
-    lws_sul_cancel(&srv->sul);
-    lws_sul_cancel(&srv->drain_sul);
+    ev_timer_stop(srv->evloop, &srv->timer);
+    ev_timer_stop(srv->evloop, &srv->drain_timer);
     lws_context_destroy(srv->ctx);
+    ev_loop_destroy(srv->evloop);
     free(srv);
 }

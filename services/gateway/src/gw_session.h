@@ -48,6 +48,8 @@ struct gw_session {
     struct lws *ws;             /* websocket (transport or probe) */
     struct lws *poll;           /* held long-poll GET */
     struct gw_queue out;        /* packets for the client, in order */
+    long long out_since;        /* mono ms the client last took packets
+                                 * (or the queue became non-empty) */
     long long deadline;         /* next timer, monotonic ms (0 = none) */
     long long ping_at;          /* send the next ping at */
     long long pong_by;          /* close unless a pong came by */

@@ -74,7 +74,7 @@ main(int argc, char **argv)
     struct gw_server_config scfg = {cfg.bind, cfg.port, cfg.path,
         {cfg.id, cfg.ping_interval_ms, cfg.ping_timeout_ms, cfg.max_payload,
          cfg.connect_timeout_ms, (unsigned)cfg.send_queue_max,
-         (unsigned)cfg.max_connections}};
+         (size_t)cfg.send_queue_mib << 20, (unsigned)cfg.max_connections}};
 
     if ((chat = gw_chat_new(&ccfg)) == NULL)
         goto out;

@@ -66,7 +66,11 @@ die() { log "$*"; exit 1; }
 [ -x "$LG" ] && [ -x "$ADMIN" ] || die "build first: make bins"
 command -v python3 >/dev/null || die "python3 is needed for the summary"
 mkdir -p "$OUT"
-WORK=${BENCH_DIR:-$(mktemp -d /tmp/iseecubes-bench.XXXXXX)}
+WORK=${BENCH_DIR:-}
+if [ -z "$WORK" ]; then
+    WORK=$(mktemp -d /tmp/iseecubes-bench.XXXXXX)
+    WORK_TMP=1                  # ours: removed at the end (unless KEEP)
+fi
 mkdir -p "$WORK"
 chmod 755 "$WORK"             # postgres must reach its data directory
 STACKS=()
@@ -77,6 +81,9 @@ stop_all() {
     for d in "${STACKS[@]}"; do
         deploy/stack.sh stop "$d" >/dev/null 2>&1 || true
     done
+    STACKS=()
+    [ -n "${WORK_TMP:-}" ] && rm -rf "$WORK"
+    return 0
 }
 trap stop_all EXIT
 

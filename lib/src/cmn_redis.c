@@ -306,6 +306,65 @@ cmn_stream_drain_pending(struct cmn_redis *r, const char *stream,
     }
 }
 
+/* The last-delivered-id of group in an XINFO GROUPS reply, or NULL. */
+static const char *
+cmn_stream_group_last(const redisReply *groups, const char *group)
+{
+    for (size_t i = 0; groups && i < groups->elements; i++) {
+        const redisReply *g = groups->element[i];
+        const char *name = NULL, *last = NULL;
+
+        for (size_t k = 0; g->type == REDIS_REPLY_ARRAY &&
+                           k + 1 < g->elements; k += 2) {
+            const redisReply *f = g->element[k], *v = g->element[k + 1];
+
+            if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
+                continue;
+            if (strcmp(f->str, "name") == 0)
+                name = v->str;
+            else if (strcmp(f->str, "last-delivered-id") == 0)
+                last = v->str;
+        }
+        if (name != NULL && strcmp(name, group) == 0)
+            return last;
+    }
+    return NULL;
+}
+
+int
+cmn_stream_trim_handled(struct cmn_redis *r, const char *stream,
+                        const char *group)
+{
+    redisReply *groups, *pend, *trim;
+    unsigned long long ms, seq;
+    const char *last;
+    char minid[64];
+    int rc = -1;
+
+    groups = cmn_redis_cmd(r, "XINFO GROUPS %s", stream);
+    if (groups == NULL || groups->type != REDIS_REPLY_ARRAY)
+        goto out_groups;
+    last = cmn_stream_group_last(groups, group);
+    if (last == NULL || cmn_stream_id_parse(last, &ms, &seq) != 0)
+        goto out_groups;
+    snprintf(minid, sizeof minid, "%llu-%llu", ms, seq + 1);
+    pend = cmn_redis_cmd(r, "XPENDING %s %s - + 1", stream, group);
+    if (pend == NULL)
+        goto out_groups;
+    /* [[id, consumer, idle, count]]: the oldest entry not yet handled */
+    if (pend->type == REDIS_REPLY_ARRAY && pend->elements > 0 &&
+        pend->element[0]->type == REDIS_REPLY_ARRAY &&
+        pend->element[0]->elements > 0)
+        snprintf(minid, sizeof minid, "%s", pend->element[0]->element[0]->str);
+    freeReplyObject(pend);
+    trim = cmn_redis_cmd(r, "XTRIM %s MINID ~ %s", stream, minid);
+    rc = (trim != NULL && trim->type == REDIS_REPLY_INTEGER) ? 0 : -1;
+    freeReplyObject(trim);
+out_groups:
+    freeReplyObject(groups);
+    return rc;
+}
+
 int
 cmn_stream_id_parse(const char *id, unsigned long long *ms,
                     unsigned long long *seq)

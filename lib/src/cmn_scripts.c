@@ -5,6 +5,7 @@
 
 #include "cmn/cmn_buf.h"
 #include "cmn/cmn_keys.h"
+#include "cmn/cmn_log.h"
 #include "cmn/cmn_scripts.h"
 
 #define CMN_STR_(x) #x
@@ -153,35 +154,73 @@ cmn_scripts_int(redisReply *rep)
     return rc;
 }
 
+/* The 15 arguments of the offline script (bufs are the caller's). */
+struct cmn_offline_args {
+    const char *argv[15];
+    char packet[256];
+    char cutoff[32];
+    char revoke[128];
+};
+
+static void
+cmn_offline_args(struct cmn_offline_args *a, const char *user,
+                 enum cmn_offline_mode mode, const char *jti,
+                 long long cutoff_ms)
+{
+    static const char *const modes[] = {"expire", "logout", "kill", "grace"};
+
+    cmn_packet_presence(a->packet, sizeof a->packet, "user_has_gone_offline",
+                        user);
+    snprintf(a->cutoff, sizeof a->cutoff, "%lld", cutoff_ms);
+    snprintf(a->revoke, sizeof a->revoke, "%c %s", CMN_REC_REVOKE, user);
+    a->argv[0] = CMN_K_TOKENS;
+    a->argv[1] = CMN_K_ONLINE;
+    a->argv[2] = CMN_K_HB;
+    a->argv[3] = CMN_S_BCAST;
+    a->argv[4] = CMN_K_BOTS;
+    a->argv[5] = CMN_K_LOC;
+    a->argv[6] = CMN_K_SETTLE;
+    a->argv[7] = CMN_K_GRACE;
+    a->argv[8] = user;
+    a->argv[9] = modes[mode];
+    a->argv[10] = jti ? jti : "";
+    a->argv[11] = a->cutoff;
+    a->argv[12] = a->packet;
+    a->argv[13] = CMN_STR(CMN_BCAST_MAXLEN);
+    a->argv[14] = a->revoke;
+}
+
 int
 cmn_presence_offline(struct cmn_redis *r, const char *user,
                      enum cmn_offline_mode mode, const char *jti,
                      long long cutoff_ms)
 {
-    static const char *const modes[] = {"expire", "logout", "kill", "grace"};
-    char packet[256], cutoff[32], revoke[128];
-    const char *argv[15];
+    struct cmn_offline_args a;
 
-    cmn_packet_presence(packet, sizeof packet, "user_has_gone_offline", user);
-    snprintf(cutoff, sizeof cutoff, "%lld", cutoff_ms);
-    snprintf(revoke, sizeof revoke, "%c %s", CMN_REC_REVOKE, user);
-    argv[0] = CMN_K_TOKENS;
-    argv[1] = CMN_K_ONLINE;
-    argv[2] = CMN_K_HB;
-    argv[3] = CMN_S_BCAST;
-    argv[4] = CMN_K_BOTS;
-    argv[5] = CMN_K_LOC;
-    argv[6] = CMN_K_SETTLE;
-    argv[7] = CMN_K_GRACE;
-    argv[8] = user;
-    argv[9] = modes[mode];
-    argv[10] = jti ? jti : "";
-    argv[11] = cutoff;
-    argv[12] = packet;
-    argv[13] = CMN_STR(CMN_BCAST_MAXLEN);
-    argv[14] = revoke;
+    cmn_offline_args(&a, user, mode, jti, cutoff_ms);
     return cmn_scripts_int(cmn_script_run(r, &cmn_script_offline, 8, 15,
-                                          argv, NULL));
+                                          a.argv, NULL));
+}
+
+int
+cmn_presence_offline_append(struct cmn_redis *r, const char *user,
+                            enum cmn_offline_mode mode, const char *jti,
+                            long long cutoff_ms)
+{
+    struct cmn_offline_args a;
+
+    cmn_offline_args(&a, user, mode, jti, cutoff_ms);
+    return cmn_script_append(r, &cmn_script_offline, 8, 15, a.argv, NULL);
+}
+
+int
+cmn_presence_offline_reply(struct cmn_redis *r)
+{
+    redisReply *rep = cmn_redis_get_reply(r);
+
+    if (rep != NULL && rep->type == REDIS_REPLY_ERROR)
+        cmn_log_error("redis", "script offline: %s", rep->str);
+    return cmn_scripts_int(rep);
 }
 
 int

@@ -84,6 +84,13 @@ int cmn_stream_drain_pending(struct cmn_redis *r, const char *stream,
                                            const redisReply *entries),
                              void *arg);
 
+/* Trim stream up to what consumer group `group` has handled: entries
+ * before both its oldest pending entry and its last delivered one go
+ * (XTRIM MINID ~, whole radix nodes). The only consumer group of a stream
+ * calls this; readers without a group must not depend on it. 0 or -1. */
+int cmn_stream_trim_handled(struct cmn_redis *r, const char *stream,
+                            const char *group);
+
 /* Parse a stream id "ms-seq". 0 or -1. */
 int cmn_stream_id_parse(const char *id, unsigned long long *ms,
                         unsigned long long *seq);

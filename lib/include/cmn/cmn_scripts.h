@@ -37,6 +37,14 @@ int cmn_presence_offline(struct cmn_redis *r, const char *user,
                          enum cmn_offline_mode mode, const char *jti,
                          long long cutoff_ms);
 
+/* The same, pipelined: append the script call (0, or -1 when Redis is
+ * unreachable), then read its result in order with
+ * cmn_presence_offline_reply() (same codes; -2 on a broken connection). */
+int cmn_presence_offline_append(struct cmn_redis *r, const char *user,
+                                enum cmn_offline_mode mode, const char *jti,
+                                long long cutoff_ms);
+int cmn_presence_offline_reply(struct cmn_redis *r);
+
 /* Run the online transition: 1 = went online (broadcast + flush request),
  * 0 = was online already (heartbeat refreshed), -1 = jti is not the user's
  * session any more, -2 = Redis unavailable, -3 = settle_member (the

@@ -94,6 +94,7 @@ presence_periodic(struct presence *p)
     if (now - p->claim_at >= PRESENCE_CLAIM_EVERY_MS) {
         p->claim_at = now;
         presence_claim(p);
+        cmn_stream_trim_handled(&p->r, CMN_S_PRES, CMN_GROUP_PRESENCE);
     }
 }
 

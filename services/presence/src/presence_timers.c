@@ -99,7 +99,7 @@ presence_sweep(struct presence *p)
         redisReply *rep = cmn_redis_cmd(&p->r, "ZRANGEBYSCORE " CMN_K_HB
                                         " -inf %lld LIMIT 0 %d", cutoff,
                                         PRESENCE_SWEEP_CHUNK);
-        size_t n;
+        size_t n, sent = 0;
         int expired = 0;
 
         if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
@@ -107,17 +107,22 @@ presence_sweep(struct presence *p)
             return -1;
         }
         n = rep->elements;
-        for (size_t i = 0; i < n; i++) {
-            const char *user = rep->element[i]->str;
-
-            if (cmn_presence_offline(&p->r, user, CMN_OFFLINE_EXPIRE, NULL,
-                                     cutoff) == 1) {
-                total++;
-                expired++;
-                cmn_metric_add(&presence_m_offline_expired, 1);
-                cmn_log_info("presence", "user=\"%s\" offline: no heartbeat "
-                             "for %d s", user, p->cfg->keep_alive_s);
-            }
+        /* one round trip for the chunk: every script call pipelined, each
+         * still checks and expires its user atomically */
+        for (size_t i = 0; i < n; i++)
+            if (cmn_presence_offline_append(&p->r, rep->element[i]->str,
+                                            CMN_OFFLINE_EXPIRE, NULL,
+                                            cutoff) == 0)
+                sent++;
+        for (size_t i = 0; i < sent; i++) {
+            if (cmn_presence_offline_reply(&p->r) != 1)
+                continue;
+            total++;
+            expired++;
+            cmn_metric_add(&presence_m_offline_expired, 1);
+            cmn_log_info("presence", "user=\"%s\" offline: no heartbeat "
+                         "for %d s", rep->element[i]->str,
+                         p->cfg->keep_alive_s);
         }
         freeReplyObject(rep);
         if (n < PRESENCE_SWEEP_CHUNK || expired == 0)

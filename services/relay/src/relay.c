@@ -15,6 +15,7 @@
 #define RELAY_BLOCK_MS 1000
 #define RELAY_REAP_EVERY_MS 1000
 #define RELAY_CLAIM_EVERY_MS 2000
+#define RELAY_TRIM_EVERY_MS 1000
 
 int
 relay_init(struct relay *rl, const struct relay_config *cfg)
@@ -99,6 +100,11 @@ relay_periodic(struct relay *rl)
     if (now - rl->claim_at >= RELAY_CLAIM_EVERY_MS) {
         rl->claim_at = now;
         relay_claim(rl);
+    }
+    /* routed and acknowledged entries are not needed any more */
+    if (now - rl->trim_at >= RELAY_TRIM_EVERY_MS) {
+        rl->trim_at = now;
+        cmn_stream_trim_handled(&rl->r, CMN_S_MSG, CMN_GROUP_RELAY);
     }
 }
 

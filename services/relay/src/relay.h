@@ -24,6 +24,7 @@ struct relay {
     int need_pel;          /* re-read our own pending entries first */
     long long reap_at;
     long long claim_at;
+    long long trim_at;
 };
 
 int relay_init(struct relay *rl, const struct relay_config *cfg);

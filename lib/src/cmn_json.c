@@ -224,16 +224,16 @@ cmn_json_container(const char *p, const char *end, int depth, char closer)
 static const char *
 cmn_json_value(const char *p, const char *end, int depth)
 {
-    if (depth >= CMN_JSON_MAX_DEPTH)
-        return NULL;                    /* CMN_JSON_MAX_DEPTH levels at most */
     p = cmn_json_ws(p, end);
     if (p >= end)
         return NULL;
     switch (*p) {
     case '{':
-        return cmn_json_container(p + 1, end, depth, '}');
     case '[':
-        return cmn_json_container(p + 1, end, depth, ']');
+        /* at most CMN_JSON_MAX_DEPTH containers nested in each other */
+        if (depth >= CMN_JSON_MAX_DEPTH)
+            return NULL;
+        return cmn_json_container(p + 1, end, depth, *p == '{' ? '}' : ']');
     case '"':
         return cmn_json_skip_string(p, end);
     case 't':

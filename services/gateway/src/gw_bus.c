@@ -18,6 +18,7 @@
 #define GW_BUS_MAX_PENDING_READS 64
 #define GW_BUS_MAX_RETRY 100000
 #define GW_BUS_BEAT_MS 1000
+#define GW_BUS_TRIM_MS 100
 
 struct gw_bus {
     char id[64];
@@ -35,6 +36,7 @@ struct gw_bus {
     int pending_reads;         /* STREAMS events not yet taken */
     int stopping;
 
+    char trim_to[48];          /* delivered entries before this id */
     pthread_t writer, reader;
     atomic_int writer_down;
     atomic_int reader_down;
@@ -192,9 +194,6 @@ gw_bus_append(struct gw_bus *bus, struct cmn_redis *r, struct gw_job *j)
                            j->user, bus->id);
         return 2;
     }
-    case GW_JOB_TRIM:
-        redisAppendCommand(c, "XTRIM %s MINID %s", bus->stream, j->what);
-        return 1;
     case GW_JOB_BOUNCE:
         redisAppendCommand(c, "XADD " CMN_S_MSG " * k bounce u %s p %s",
                            j->user, j->content);
@@ -314,13 +313,42 @@ gw_bus_beat(struct gw_bus *bus, struct cmn_redis *r, long long score)
     freeReplyObject(rep);
 }
 
+void
+gw_bus_trim_to(struct gw_bus *bus, const char *minid)
+{
+    pthread_mutex_lock(&bus->lock);
+    snprintf(bus->trim_to, sizeof bus->trim_to, "%s", minid);
+    pthread_mutex_unlock(&bus->lock);
+}
+
+/* At most every GW_BUS_TRIM_MS: drop delivered entries of our stream
+ * (one XTRIM for however many reads happened meanwhile). */
+static void
+gw_bus_trim(struct gw_bus *bus, struct cmn_redis *r, char *trimmed,
+            size_t cap)
+{
+    char to[48];
+    redisReply *rep;
+
+    pthread_mutex_lock(&bus->lock);
+    snprintf(to, sizeof to, "%s", bus->trim_to);
+    pthread_mutex_unlock(&bus->lock);
+    if (to[0] == '\0' || strcmp(to, trimmed) == 0)
+        return;
+    rep = cmn_redis_cmd(r, "XTRIM %s MINID %s", bus->stream, to);
+    if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
+        snprintf(trimmed, cap, "%s", to);
+    freeReplyObject(rep);
+}
+
 static void *
 gw_bus_writer(void *arg)
 {
     struct gw_bus *bus = arg;
     struct cmn_redis r;
     struct gw_job *jobs, *retry = NULL;
-    long long last_beat = 0;
+    long long last_beat = 0, last_trim = 0;
+    char trimmed[48] = "";
     int stop = 0;
 
     cmn_redis_init(&r, bus->cfg.redis_host, bus->cfg.redis_port, "writer");
@@ -359,6 +387,10 @@ gw_bus_writer(void *arg)
         }
         if (jobs != NULL)
             retry = gw_bus_run(bus, &r, jobs);
+        if (cmn_mono_ms() - last_trim >= GW_BUS_TRIM_MS) {
+            last_trim = cmn_mono_ms();
+            gw_bus_trim(bus, &r, trimmed, sizeof trimmed);
+        }
         if (retry != NULL && stop)
             cmn_log_error("bus", "shutting down with undelivered jobs "
                           "(Redis unreachable)");

@@ -24,7 +24,6 @@ enum gw_job_kind {
     GW_JOB_ONLINE,     /* loc_add (if first) + presence bind */
     GW_JOB_PRESENCE,   /* presence event: hb, bye */
     GW_JOB_OFFLINE,    /* loc_del + presence close: last local socket */
-    GW_JOB_TRIM,       /* delivery entries up to id are done */
     GW_JOB_BOUNCE      /* an undeliverable packet back to the relay */
 };
 
@@ -37,7 +36,7 @@ struct gw_job {
     const char *room;        /* PUBLISH */
     const char *content;     /* PUBLISH: raw JSON; BOUNCE: packet */
     const char *sid;         /* PUBLISH, BIND: the session */
-    const char *what;        /* PRESENCE: "hb" | "bye"; TRIM: id */
+    const char *what;        /* PRESENCE: "hb" | "bye" */
     long long ack_id;        /* PUBLISH, BIND: client's ack id or -1 */
     int settle_ms;           /* ONLINE */
     int first_local;         /* ONLINE: first socket of user here */
@@ -81,6 +80,9 @@ void gw_bus_stop(struct gw_bus *bus);
 
 /* Hand a job to the writer (takes ownership). Any thread. */
 void gw_bus_submit(struct gw_bus *bus, struct gw_job *job);
+/* The entries of this gateway's stream before minid are delivered: the
+ * writer trims them (at most ten times a second). Any thread. */
+void gw_bus_trim_to(struct gw_bus *bus, const char *minid);
 /* Take every posted event, oldest first (caller frees each with
  * gw_bus_event_free). */
 struct gw_bus_event *gw_bus_take(struct gw_bus *bus);

@@ -671,8 +671,7 @@ gw_chat_on_streams(struct gw_chat *chat, const redisReply *rep)
         /* entries before minid are done: XTRIM MINID keeps minid itself */
         if (cmn_stream_id_parse(last, &ms, &seq) == 0) {
             snprintf(minid, sizeof minid, "%llu-%llu", ms, seq + 1);
-            gw_bus_submit(chat->bus, gw_job_new(GW_JOB_TRIM, NULL, NULL,
-                                                NULL, NULL, 0, NULL, minid));
+            gw_bus_trim_to(chat->bus, minid);
         }
     }
 }

@@ -12,7 +12,7 @@ RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
        build-essential pkg-config libmicrohttpd-dev libwebsockets-dev \
        libhiredis-dev libpq-dev libjansson-dev libjwt-dev libcurl4-openssl-dev \
-       libsodium-dev libssl-dev \
+       libsodium-dev libssl-dev libev-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./

@@ -4,14 +4,16 @@
 # Stage 1 builds on debian:bookworm; it is the same in every Dockerfile of
 # this directory (the layers are built once). Stage 2 runs on
 # debian:bookworm-slim with the runtime libraries only, as user iseecubes
-# (uid 10001). Settings: the environment (`gateway --help`, docs/deploy.md).
+# (uid 10001); libwebsockets-evlib-ev is the plugin libwebsockets loads at
+# run time for its libev event loop. Settings: the environment
+# (`gateway --help`, docs/deploy.md).
 
 FROM debian:bookworm AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
        build-essential pkg-config libmicrohttpd-dev libwebsockets-dev \
        libhiredis-dev libpq-dev libjansson-dev libjwt-dev libcurl4-openssl-dev \
-       libsodium-dev libssl-dev \
+       libsodium-dev libssl-dev libev-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
@@ -37,8 +39,8 @@ RUN make -j"$(nproc)" build/bin/auth build/bin/iseecubes-admin \
 FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       libwebsockets17 libhiredis0.14 libjwt0 libsodium23 libmicrohttpd12 \
-       libssl3 \
+       libwebsockets17 libwebsockets-evlib-ev libev4 libhiredis0.14 libjwt0 \
+       libsodium23 libmicrohttpd12 libssl3 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 iseecubes \
     && useradd --system --uid 10001 --gid iseecubes --home-dir /nonexistent \

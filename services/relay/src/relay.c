@@ -16,6 +16,8 @@
 #define RELAY_REAP_EVERY_MS 1000
 #define RELAY_CLAIM_EVERY_MS 2000
 #define RELAY_TRIM_EVERY_MS 1000
+#define RELAY_SMALL_BATCH 16
+#define RELAY_GATHER_US 1000
 
 int
 relay_init(struct relay *rl, const struct relay_config *cfg)
@@ -150,6 +152,10 @@ relay_run(struct relay *rl)
         e = cmn_stream_entries(rep);
         if (e != NULL && relay_batch(rl, e) != 0)
             rl->need_pel = 1;
+        /* a trickle of small batches costs a round of commands each: let
+         * a few more messages gather (at most RELAY_GATHER_US of latency) */
+        if (e != NULL && e->elements < RELAY_SMALL_BATCH)
+            usleep(RELAY_GATHER_US);
         freeReplyObject(rep);
     }
 }

@@ -31,7 +31,8 @@ BINS     :=
 TESTS    :=
 LIBCMN   := $(BUILD)/lib/libcmn.a
 
-.PHONY: all deps unit test integration run stop client bench clean fuzz install
+.PHONY: all deps unit test integration run stop client bench clean fuzz install \
+        docker-env
 all: bins
 
 include lib/module.mk
@@ -77,6 +78,10 @@ run: deps
 
 stop:
 	@deploy/stack.sh stop
+
+# .env for docker compose with fresh random secrets (never overwrites one)
+docker-env:
+	@deploy/docker/gen-env.sh .env
 
 # the desktop client's .desktop file, icon and binary (client/module.mk)
 install: install-client

@@ -15,7 +15,7 @@
 #   AUTHS    "name:port" the auth service
 #   RESOLVER resolver address(es), e.g. 127.0.0.11 (Docker's DNS)
 # Env: ACCESS_LOG (default PREFIX/logs/access.log), ERROR_LOG (default
-# PREFIX/logs/error.log; "stderr" in containers), WORKERS (1), LOGIN_RATE
+# PREFIX/logs/error.log; "stderr" in containers), WORKERS (auto: one per core), LOGIN_RATE
 # (r/s per address, default 20), LOGIN_BURST (40); DNS mode only:
 # GW_ROUTE_RE (what a route id looks like, default [0-9a-f]{12}: a Docker
 # container's hostname), RESOLVER_VALID (how long an answer is cached, 5s).
@@ -78,7 +78,7 @@ fi
 # prints one block per placeholder line
 R_ROUTES=$routes R_UPS=$ups R_RESOLV=$resolv R_REALIP=$realip R_GWDEFAULT=$gwdefault \
 R_AUTH=$authtarget R_PREFIX=$prefix R_LISTEN=$listen R_ACCESS=$access \
-R_ERRLOG=$errlog R_WORKERS=${WORKERS:-1} R_RATE=${LOGIN_RATE:-20} \
+R_ERRLOG=$errlog R_WORKERS=${WORKERS:-auto} R_RATE=${LOGIN_RATE:-20} \
 R_BURST=${LOGIN_BURST:-40} awk '
 function sub_all(s, name, value,    i, out) {
     out = ""

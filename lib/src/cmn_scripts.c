@@ -11,10 +11,12 @@
 #define CMN_STR_(x) #x
 #define CMN_STR(x) CMN_STR_(x)
 
-/* KEYS: tokens online hb s:bcast s:msg pres:settle
+/* KEYS: tokens online hb s:bcast s:msg pres:settle inboxn
  * ARGV: user jti now_ms packet bcast_maxlen settle_member
  * settle_member: when not empty, the pending settle entry this call claims
- * (-3 when someone else claimed or cancelled it). */
+ * (-3 when someone else claimed or cancelled it). A bind of a user who is
+ * online already makes no broadcast, but still asks for a flush when
+ * messages wait (they may have been kept while the user's gateway died). */
 struct cmn_script cmn_script_online = {"online",
     "local user, jti = ARGV[1], ARGV[2]\n"
     "if ARGV[6] ~= '' and redis.call('ZREM', KEYS[6], ARGV[6]) == 0 then\n"
@@ -24,7 +26,10 @@ struct cmn_script cmn_script_online = {"online",
     "local cur = redis.call('HGET', KEYS[2], user)\n"
     "redis.call('HSET', KEYS[2], user, jti)\n"
     "redis.call('ZADD', KEYS[3], ARGV[3], user)\n"
-    "if cur then return 0 end\n"
+    "if cur then\n"
+    "  if redis.call('HEXISTS', KEYS[7], user) == 1 then\n"
+    "    redis.call('XADD', KEYS[5], '*', 'k', 'flush', 'u', user) end\n"
+    "  return 0 end\n"
     "redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', '*', ARGV[4])\n"
     "if jti ~= 'bot' then\n"
     "  redis.call('XADD', KEYS[5], '*', 'k', 'flush', 'u', user) end\n"
@@ -228,7 +233,7 @@ cmn_presence_online(struct cmn_redis *r, const char *user, const char *jti,
                     long long now_ms, const char *settle_member)
 {
     char packet[256], now[32];
-    const char *argv[12];
+    const char *argv[13];
 
     cmn_packet_presence(packet, sizeof packet, "new_user_online", user);
     snprintf(now, sizeof now, "%lld", now_ms);
@@ -238,12 +243,13 @@ cmn_presence_online(struct cmn_redis *r, const char *user, const char *jti,
     argv[3] = CMN_S_BCAST;
     argv[4] = CMN_S_MSG;
     argv[5] = CMN_K_SETTLE;
-    argv[6] = user;
-    argv[7] = jti;
-    argv[8] = now;
-    argv[9] = packet;
-    argv[10] = CMN_STR(CMN_BCAST_MAXLEN);
-    argv[11] = settle_member ? settle_member : "";
-    return cmn_scripts_int(cmn_script_run(r, &cmn_script_online, 6, 12, argv,
+    argv[6] = CMN_K_INBOXN;
+    argv[7] = user;
+    argv[8] = jti;
+    argv[9] = now;
+    argv[10] = packet;
+    argv[11] = CMN_STR(CMN_BCAST_MAXLEN);
+    argv[12] = settle_member ? settle_member : "";
+    return cmn_scripts_int(cmn_script_run(r, &cmn_script_online, 7, 13, argv,
                                           NULL));
 }

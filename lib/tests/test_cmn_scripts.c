@@ -4,7 +4,8 @@
  *
  *   online   -- claims the settle entry, needs the jti to be the user's
  *               session (bots: "bot"), broadcasts new_user_online and asks
- *               for an inbox flush only on a real transition;
+ *               for an inbox flush on a real transition, or on a bind
+ *               of an online user whose inbox is not empty;
  *   offline  -- expire re-checks the heartbeat and revokes only the
  *               session it tracked; logout needs the jti; kill needs a
  *               session; grace is claimed once and does nothing when a
@@ -316,6 +317,26 @@ test_online_of_a_new_session_of_an_online_user_is_no_transition(
     /* the tracked session is the new one now */
     assert_string_equal(hget(CMN_K_ONLINE, u), "j2");
     assert_int_equal(online_broadcasts(u), 1);
+}
+
+static void
+test_bind_of_an_online_user_with_waiting_messages_asks_for_a_flush(
+    void **state)
+{
+    const char *u = "t-on-waiting";
+
+    (void)state;
+    make_online(u, "j1", 1000);
+    assert_int_equal(flush_requests(u), 1);
+    /* no messages waiting: a second bind asks nothing */
+    assert_int_equal(cmn_presence_online(&t_r, u, "j1", 1100, NULL), 0);
+    assert_int_equal(flush_requests(u), 1);
+    /* messages kept meanwhile (its gateway died): the rebind flushes */
+    do_cmd("HSET %s %s 3", CMN_K_INBOXN, u);
+    assert_int_equal(cmn_presence_online(&t_r, u, "j1", 1200, NULL), 0);
+    assert_int_equal(flush_requests(u), 2);
+    assert_int_equal(online_broadcasts(u), 1);
+    do_cmd("HDEL %s %s", CMN_K_INBOXN, u);
 }
 
 static void
@@ -847,6 +868,8 @@ main(void)
             test_online_of_a_new_session_of_an_online_user_is_no_transition),
         cmocka_unit_test(
             test_bot_goes_online_without_a_token_and_without_flush),
+        cmocka_unit_test(
+            test_bind_of_an_online_user_with_waiting_messages_asks_for_a_flush),
         cmocka_unit_test(test_online_claims_the_settle_entry_exactly_once),
         cmocka_unit_test(
             test_online_with_a_cancelled_settle_entry_does_nothing),

@@ -1,7 +1,10 @@
 /* gw_config.c -- every variable the gateway reads, in one table. */
+#include <ctype.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "cmn/cmn_env.h"
+#include "cmn/cmn_log.h"
 #include "gw_config.h"
 
 #define F(field) offsetof(struct gw_config, field)
@@ -52,10 +55,34 @@ static const struct cmn_env_var gw_env[] = {
 };
 #undef F
 
+/* GW_ID starts every sid and is matched by nginx: short, and only
+ * letters, digits, '-' and '_'. */
+static int
+gw_config_check_id(const char *id)
+{
+    size_t n = strlen(id);
+
+    if (n == 0 || n > GW_ID_MAX)
+        goto bad;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)id[i]) && id[i] != '-' && id[i] != '_')
+            goto bad;
+    return 0;
+bad:
+    cmn_log_error("config", "GW_ID=\"%s\": expected 1 to %d letters, digits, "
+                  "'-' or '_' (replica route id, the sid prefix)", id,
+                  GW_ID_MAX);
+    return 1;
+}
+
 int
 gw_config_load(struct gw_config *cfg)
 {
-    return cmn_env_load(gw_env, sizeof gw_env / sizeof gw_env[0], cfg);
+    int bad = cmn_env_load(gw_env, sizeof gw_env / sizeof gw_env[0], cfg);
+
+    if (cfg->id != NULL)
+        bad += gw_config_check_id(cfg->id);
+    return bad;
 }
 
 void

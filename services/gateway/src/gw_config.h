@@ -2,6 +2,9 @@
 #ifndef GW_CONFIG_H
 #define GW_CONFIG_H
 
+/* longest GW_ID: "<id>." + 20 random characters fit a sid (GW_SID_MAX) */
+#define GW_ID_MAX 16
+
 struct gw_config {
     const char *log_level;
     const char *bind;

@@ -112,6 +112,84 @@ test_offline_inbox_flushes_a_thousand_in_order(void **state)
     inbox_in_order(INBOX_CAP);
 }
 
+/* A gateway counter from its /metrics. */
+static long
+gw_metric(const char *name)
+{
+    struct sioc_http_reply r;
+    char url[128], err[CMN_ERR_LEN];
+    const char *p;
+    long v = -1;
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%s/metrics",
+             itest_env(&stack, "GW_HEALTH_PORTS"));
+    if (sioc_http_request("GET", url, NULL, NULL, 3000, &r, err) != 0)
+        return -1;
+    for (p = r.body; p != NULL && (p = strstr(p, name)) != NULL; p++)
+        if (p[strlen(name)] == ' ' && (p == r.body || p[-1] == '\n')) {
+            v = atol(p + strlen(name) + 1);
+            break;
+        }
+    sioc_http_reply_cleanup(&r);
+    return v;
+}
+
+static void
+test_user_gone_mid_flush_loses_nothing(void **state)
+{
+    struct itest_user a, b;
+    struct sioc_conn *ca, *cb;
+    struct sioc_event ev;
+    char text[32], got[64], gw[128];
+    redisContext *r;
+    redisReply *rep;
+    long bounced;
+    const int n = 300;
+
+    (void)state;
+    itest_user_new(&stack, "mid_a", &a);
+    itest_user_new(&stack, "mid_b", &b);
+    ca = itest_online(&stack, &a);
+    for (int i = 0; i < n; i++) {
+        snprintf(text, sizeof text, "m%d", i);
+        send_ok(ca, &a, b.name, text, "cached");
+    }
+    /* the state of a flush that races b's leaving: b online on a live
+     * gateway that no longer has any socket of b */
+    r = itest_redis(&stack);
+    rep = redisCommand(r, "ZRANGE gateways -1 -1");
+    assert_int_equal((int)rep->elements, 1);
+    snprintf(gw, sizeof gw, "%s", rep->element[0]->str);
+    freeReplyObject(rep);
+    freeReplyObject(redisCommand(r, "HSET online %s gone", b.name));
+    freeReplyObject(redisCommand(r, "HSET loc %s %s", b.name, gw));
+    bounced = gw_metric("iseecubes_gateway_bounces_total");
+    freeReplyObject(redisCommand(r, "XADD s:msg * k flush u %s", b.name));
+    /* the gateway hands every one back; the relay keeps them again */
+    for (long long end = itest_ms() + 10000;
+         gw_metric("iseecubes_gateway_bounces_total") < bounced + n &&
+         itest_ms() < end;)
+        sioc_pump(50);
+    assert_true(gw_metric("iseecubes_gateway_bounces_total") >= bounced + n);
+    freeReplyObject(redisCommand(r, "HDEL online %s", b.name));
+    freeReplyObject(redisCommand(r, "HDEL loc %s", b.name));
+    redisFree(r);
+    assert_int_equal(itest_redis_wait(&stack, "300", 5000, "ZCARD inbox:%s",
+                                      b.name), 0);
+    /* b comes back: all of them, in order */
+    cb = itest_connect_token(&stack, b.token);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(sioc_wait_event(cb, "received_message", 10000, &ev),
+                         0);
+        snprintf(text, sizeof text, "m%d", i);
+        assert_true(sioc_event_str(&ev, "content", got, sizeof got) > 0);
+        assert_string_equal(got, text);
+        sioc_event_cleanup(&ev);
+    }
+    sioc_close(ca);
+    sioc_close(cb);
+}
+
 static void
 test_inbox_cap_refuses_with_a_notice(void **state)
 {
@@ -268,6 +346,7 @@ main(void)
         cmocka_unit_test(test_both_members_sockets_get_it_and_nobody_else),
         cmocka_unit_test(test_offline_inbox_flushes_two_in_order),
         cmocka_unit_test(test_offline_inbox_flushes_a_thousand_in_order),
+        cmocka_unit_test(test_user_gone_mid_flush_loses_nothing),
         cmocka_unit_test(test_inbox_cap_refuses_with_a_notice),
         cmocka_unit_test(test_revoked_token_gets_the_admin_error),
         cmocka_unit_test(test_unknown_user_and_foreign_room_are_dropped),

@@ -195,8 +195,8 @@ gw_bus_append(struct gw_bus *bus, struct cmn_redis *r, struct gw_job *j)
         return 2;
     }
     case GW_JOB_BOUNCE:
-        redisAppendCommand(c, "XADD " CMN_S_MSG " * k bounce u %s p %s",
-                           j->user, j->content);
+        redisAppendCommand(c, "XADD " CMN_S_MSG " * k bounce u %s p %s g %s",
+                           j->user, j->content, bus->id);
         return 1;
     }
     return 0;

@@ -530,6 +530,30 @@ gw_chat_on_connect(void *app, struct gw_session *s, const char *nsp,
     return GW_CONNECT_PENDING;
 }
 
+/* The socket is closing with messages it never wrote: hand them back to
+ * the relay, which keeps them for the user's next socket (duplicates, if
+ * another socket of the user wrote them, are dropped by id). */
+static void
+gw_chat_bounce_queued(struct gw_chat *chat, struct gw_session *s,
+                      const char *user)
+{
+    int n = 0;
+
+    for (struct gw_qnode *q = s->out.head; q != NULL; q = q->next) {
+        if (!q->pkt->must)
+            continue;
+        gw_bus_submit(chat->bus, gw_job_new(GW_JOB_BOUNCE, user, NULL,
+                                            NULL, gw_pkt_data(q->pkt),
+                                            q->pkt->len, NULL, NULL));
+        n++;
+    }
+    if (n > 0) {
+        cmn_metric_add(&gw_m_bounced, n);
+        cmn_log_info("chat", "user=\"%s\" sid=%s closed with %d messages "
+                     "unwritten: back to the relay", user, s->sid, n);
+    }
+}
+
 static void
 gw_chat_on_leave(void *app, struct gw_session *s, const char *nsp,
                  const char *reason)
@@ -539,7 +563,17 @@ gw_chat_on_leave(void *app, struct gw_session *s, const char *nsp,
 
     if (cs == NULL)
         return;
-    gw_chat_unbind(chat, s, cs, reason);
+    if (nsp == NULL && cs->state == GW_BOUND) {
+        char user[GW_CHAT_NAME_MAX];
+
+        /* leave the location table first: the relay must not route the
+         * bounced messages straight back here */
+        snprintf(user, sizeof user, "%s", cs->user);
+        gw_chat_unbind(chat, s, cs, reason);
+        gw_chat_bounce_queued(chat, s, user);
+    } else {
+        gw_chat_unbind(chat, s, cs, reason);
+    }
     if (nsp == NULL) {             /* the session is gone */
         free(cs);
         s->app = NULL;
@@ -615,6 +649,7 @@ gw_chat_record(struct gw_chat *chat, const redisReply *f, const redisReply *v)
         return;
     switch (f->str[0]) {
     case CMN_REC_MUST:
+        pk->must = 1;
         if (gw_chat_to_user(chat, target, pk) == 0) {
             /* nobody here any more: back to the relay, which routes it
              * again (another gateway, or the offline store) */

@@ -13,6 +13,7 @@ gw_pkt_new(const void *data, size_t len, int binary)
         return NULL;
     pk->refs = 1;
     pk->binary = binary ? 1 : 0;
+    pk->must = 0;
     pk->len = len;
     if (len > 0)
         memcpy(gw_pkt_data(pk), data, len);
@@ -30,6 +31,7 @@ gw_pkt_new2(const char *prefix, const void *data, size_t len)
         return NULL;
     pk->refs = 1;
     pk->binary = 0;
+    pk->must = 0;
     pk->len = plen + len;
     memcpy(gw_pkt_data(pk), prefix, plen);
     if (len > 0)

@@ -13,7 +13,10 @@
 
 struct gw_pkt {
     unsigned refs;
-    unsigned binary;           /* 1 = binary attachment */
+    unsigned char binary;      /* 1 = binary attachment */
+    unsigned char must;        /* 1 = a message the user must get: if the
+                                * socket closes before it is written, it
+                                * goes back to the relay */
     size_t len;
     unsigned char buf[];       /* LWS_PRE headroom, data, NUL */
 };

@@ -96,6 +96,7 @@ relay_parse(const redisReply *e, struct relay_msg *m)
     } else if (strcmp(k, "bounce") == 0) {
         m->user = relay_field(e, "u");
         m->packet = cmn_entry_field(e, "p");
+        m->gw = relay_field(e, "g");       /* the gateway that bounced it */
         if (m->user && m->packet)
             m->kind = RELAY_K_BOUNCE;
     } else if (strcmp(k, "flush") == 0) {
@@ -129,6 +130,26 @@ static int
 relay_has_live_gw(struct relay *rl, const struct relay_ustate *u)
 {
     return relay_cache_live_gws(&rl->cache, u->loc, NULL, NULL) > 0;
+}
+
+static void
+relay_count_other(const char *gw, void *arg)
+{
+    const char **skip = arg;
+
+    if (skip[0] == NULL || strcmp(gw, skip[0]) != 0)
+        skip[1] = gw;               /* any non-NULL: found one */
+}
+
+/* Does u have a live gateway other than `not`? */
+static int
+relay_has_other_live_gw(struct relay *rl, const struct relay_ustate *u,
+                        const char *not)
+{
+    const char *skip[2] = {not, NULL};
+
+    relay_cache_live_gws(&rl->cache, u->loc, relay_count_other, skip);
+    return skip[1] != NULL;
 }
 
 /* Can a packet for u go straight to its sockets (nothing older waits)? */
@@ -179,10 +200,13 @@ relay_admin_error(struct relay *rl, const struct relay_msg *m,
     cmn_buf_free(&b);
 }
 
+/* Queue packet for to's inbox. flush: deliver the inbox right after the
+ * batch if to is online (not for bounces: the gateway that bounced it
+ * just showed to's location is stale; the next bind flushes). */
 static int
 relay_put(struct relay_batchctx *bc, struct relay_ustate *to,
           const char *id, const char *packet, size_t len,
-          struct relay_msg *m)
+          struct relay_msg *m, int flush)
 {
     char *member = relay_inbox_member(id, packet, len);
 
@@ -193,7 +217,7 @@ relay_put(struct relay_batchctx *bc, struct relay_ustate *to,
     bc->puts[bc->nputs].m = m;
     bc->nputs++;
     to->inboxn++;           /* later packets for `to` queue behind it */
-    if (to->online != NULL && relay_has_live_gw(bc->rl, to))
+    if (flush && to->online != NULL && relay_has_live_gw(bc->rl, to))
         to->flush = 1;
     return 0;
 }
@@ -258,7 +282,7 @@ relay_route_msg(struct relay_batchctx *bc, struct relay_msg *m)
         relay_to_user(rl, s, CMN_REC_USER, b.p, b.len);
         relay_ack(rl, m, "delivered", NULL);
         cmn_metric_add(&relay_m_delivered, 1);
-    } else if (relay_put(bc, r, m->id, b.p, b.len, m) == 0) {
+    } else if (relay_put(bc, r, m->id, b.p, b.len, m, 1) == 0) {
         /* acked "cached" once the inbox script stored it */
         relay_to_user(rl, s, CMN_REC_USER, b.p, b.len);
     }
@@ -274,7 +298,7 @@ relay_route_packet(struct relay_batchctx *bc, struct relay_ustate *u,
         relay_to_user(bc->rl, u, CMN_REC_MUST, packet, len);
         cmn_metric_add(&relay_m_delivered, 1);
     } else {
-        relay_put(bc, u, id, packet, len, NULL);
+        relay_put(bc, u, id, packet, len, NULL, 1);
     }
 }
 
@@ -290,11 +314,14 @@ relay_route(struct relay_batchctx *bc, struct relay_msg *m)
         relay_route_msg(bc, m);
         return;
     case RELAY_K_BOUNCE:
-        /* always via the inbox: a stale location must not ping-pong */
+        /* always via the inbox, in id order; flushed at once only to
+         * another gateway than the one that bounced it (the user moved
+         * there), so a stale location cannot ping-pong */
         if ((u = relay_state_get(&bc->rl->st, m->user)) != NULL &&
             relay_packet_id(m->packet->str, m->packet->len, pid,
                             sizeof pid) == 0)
-            relay_put(bc, u, pid, m->packet->str, m->packet->len, NULL);
+            relay_put(bc, u, pid, m->packet->str, m->packet->len, NULL,
+                      relay_has_other_live_gw(bc->rl, u, m->gw));
         return;
     case RELAY_K_FLUSH:
         if ((u = relay_state_get(&bc->rl->st, m->user)) != NULL)

@@ -367,7 +367,10 @@ def main(argv):
         hosts = {h: g[0] for h, g in stack.gateways.items()}
         t0 = time.time()
         landed = False
-        for _ in range(60):
+        # until nginx's resolver cache (valid=) lets it see the new name;
+        # bounded by time, not by count: a fast machine opens 60 sessions
+        # well within one cache period
+        while time.time() - t0 < 20:
             sid, err, sio = polling_session(stack, rounds=1)
             clients.append(sio)
             if err:

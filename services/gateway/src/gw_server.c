@@ -31,6 +31,10 @@ struct gw_conn {
     unsigned char kind;        /* enum gw_conn_kind */
     unsigned char closing;     /* WS: close with `reason` when writeable */
     unsigned char too_big;     /* POST: body over max_payload */
+    unsigned char discard;     /* WS: reading past an oversized message
+                                * before the close (or the peer, still
+                                * sending, would get a reset instead) */
+    unsigned short close_status; /* WS close code; 0 = normal */
     unsigned short status;     /* REPLY: HTTP status */
     const char *ctype;         /* REPLY: content type */
     const char *reason;        /* WS close reason (static string) */
@@ -487,15 +491,23 @@ gw_ws_receive(struct gw_server *srv, struct lws *wsi, struct gw_conn *c,
                lws_remaining_packet_payload(wsi) == 0;
     int binary = lws_frame_is_binary(wsi);
 
-    if (first && last && c->buf.len == 0)
-        return gw_ws_message(srv, wsi, c, in, len, binary);
+    if (c->discard) {
+        if (last) {                 /* now the close frame can go */
+            c->discard = 0;
+            lws_callback_on_writable(wsi);
+        }
+        return 0;
+    }
     if (c->buf.len + len > (size_t)srv->max_payload) {
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-                         (unsigned char *)"payload too large", 17);
+        cmn_buf_free(&c->buf);
+        c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+        c->discard = !last;
         if (c->s != NULL)
             gw_engine_close(srv->engine, c->s, "payload too large");
-        return -1;
+        return c->closing ? 0 : -1;
     }
+    if (first && last && c->buf.len == 0)
+        return gw_ws_message(srv, wsi, c, in, len, binary);
     if (cmn_buf_append(&c->buf, in, len) != 0)
         return -1;
     if (!last)
@@ -516,8 +528,11 @@ gw_ws_writeable(struct lws *wsi, struct gw_conn *c)
     if (c->closing || s == NULL) {
         const char *r = c->reason ? c->reason : "closed";
 
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)r,
-                         strlen(r));
+        if (c->discard)
+            return 0;               /* after the rest of the message */
+        lws_close_reason(wsi, c->close_status ? c->close_status
+                                              : LWS_CLOSE_STATUS_NORMAL,
+                         (unsigned char *)r, strlen(r));
         return -1;
     }
     if (s->probe_reply) {

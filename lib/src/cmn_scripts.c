@@ -1,6 +1,7 @@
 /* cmn_scripts.c -- Lua scripts for atomic shared-state changes (see
  * cmn_scripts.h). Each script's keys and arguments are listed above it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmn/cmn_buf.h"
@@ -37,7 +38,8 @@ struct cmn_script cmn_script_online = {"online",
 
 /* KEYS: tokens online hb s:bcast bots loc pres:settle pres:grace
  * ARGV: user mode jti cutoff_ms offline_packet bcast_maxlen revoke_field
- * mode: expire | logout | kill | grace */
+ * mode: expire | logout | kill | grace
+ * The bots that are online (their bridge serves them) are told. */
 struct cmn_script cmn_script_offline = {"offline",
     "local user, mode, jti = ARGV[1], ARGV[2], ARGV[3]\n"
     "local cur = redis.call('HGET', KEYS[2], user)\n"
@@ -70,11 +72,59 @@ struct cmn_script cmn_script_offline = {"offline",
     "redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', '*', ARGV[5])\n"
     "if redis.call('SISMEMBER', KEYS[5], user) == 0 then\n"
     "  for _, b in ipairs(redis.call('SMEMBERS', KEYS[5])) do\n"
-    "    redis.call('XADD', '" CMN_S_BOT_PREFIX "' .. b, 'MAXLEN', '~',\n"
-    "               '100000', '*', 'k', 'offline', 'u', user)\n"
+    "    if redis.call('HEXISTS', KEYS[2], b) == 1 then\n"
+    "      redis.call('XADD', '" CMN_S_BOT_PREFIX "' .. b, 'MAXLEN', '~',\n"
+    "                 '100000', '*', 'k', 'offline', 'u', user) end\n"
     "  end\n"
     "end\n"
     "return 1\n", ""};
+
+/* The heartbeat sweep's chunk in one call: the "expire" rules of the
+ * offline script for each user, with the broadcasts of the whole chunk in
+ * one s:bcast entry (its records in order) and one entry per bot listing
+ * nothing more than the offline script would.
+ * KEYS: tokens online hb s:bcast bots pres:grace
+ * ARGV: cutoff_ms bcast_maxlen user...   -> the users that went offline */
+struct cmn_script cmn_script_expire_many = {"expire_many",
+    "local cutoff = tonumber(ARGV[1])\n"
+    "local rec, gone = {}, {}\n"
+    "local bots, isbot = {}, {}\n"
+    "for _, b in ipairs(redis.call('SMEMBERS', KEYS[5])) do\n"
+    "  isbot[b] = true\n"
+    "  if redis.call('HEXISTS', KEYS[2], b) == 1 then bots[#bots + 1] = b end\n"
+    "end\n"
+    "for i = 3, #ARGV do\n"
+    "  local user = ARGV[i]\n"
+    "  local s = redis.call('ZSCORE', KEYS[3], user)\n"
+    "  if s and tonumber(s) <= cutoff then\n"
+    "    local cur = redis.call('HGET', KEYS[2], user)\n"
+    "    local tok = redis.call('HGET', KEYS[1], user)\n"
+    "    redis.call('ZREM', KEYS[3], user)\n"
+    "    if cur then\n"
+    "      if tok == cur then\n"
+    "        redis.call('HDEL', KEYS[1], user)\n"
+    "        rec[#rec + 1] = 'r ' .. user\n"
+    "        rec[#rec + 1] = tok\n"
+    "      end\n"
+    "      redis.call('HDEL', KEYS[2], user)\n"
+    "      redis.call('ZREM', KEYS[6], user)\n"
+    "      rec[#rec + 1] = '*'\n"
+    "      rec[#rec + 1] = '42[\"user_has_gone_offline\",{\"username\":' ..\n"
+    "                      cjson.encode(user) .. '}]'\n"
+    "      gone[#gone + 1] = user\n"
+    "      if not isbot[user] then\n"
+    "        for _, b in ipairs(bots) do\n"
+    "          redis.call('XADD', '" CMN_S_BOT_PREFIX "' .. b, 'MAXLEN', '~',\n"
+    "                     '100000', '*', 'k', 'offline', 'u', user)\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "if #rec > 0 then\n"
+    "  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', unpack(rec))\n"
+    "end\n"
+    "return gone\n", ""};
 
 /* KEYS: loc gw:users:<gw>   ARGV: user gw   -> 1 added, 0 was there */
 struct cmn_script cmn_script_loc_add = {"loc_add",
@@ -127,6 +177,7 @@ cmn_scripts_init(void)
 {
     cmn_script_init(&cmn_script_online);
     cmn_script_init(&cmn_script_offline);
+    cmn_script_init(&cmn_script_expire_many);
     cmn_script_init(&cmn_script_loc_add);
     cmn_script_init(&cmn_script_loc_del);
     cmn_script_init(&cmn_script_inbox_add);
@@ -252,4 +303,35 @@ cmn_presence_online(struct cmn_redis *r, const char *user, const char *jti,
     argv[12] = settle_member ? settle_member : "";
     return cmn_scripts_int(cmn_script_run(r, &cmn_script_online, 7, 13, argv,
                                           NULL));
+}
+
+redisReply *
+cmn_presence_expire_many(struct cmn_redis *r, const char *const *users,
+                         size_t n, long long cutoff_ms)
+{
+    const char **argv = malloc((n + 8) * sizeof *argv);
+    char cutoff[32];
+    redisReply *rep;
+
+    if (argv == NULL)
+        return NULL;
+    snprintf(cutoff, sizeof cutoff, "%lld", cutoff_ms);
+    argv[0] = CMN_K_TOKENS;
+    argv[1] = CMN_K_ONLINE;
+    argv[2] = CMN_K_HB;
+    argv[3] = CMN_S_BCAST;
+    argv[4] = CMN_K_BOTS;
+    argv[5] = CMN_K_GRACE;
+    argv[6] = cutoff;
+    argv[7] = CMN_STR(CMN_BCAST_MAXLEN);
+    for (size_t i = 0; i < n; i++)
+        argv[8 + i] = users[i];
+    rep = cmn_script_run(r, &cmn_script_expire_many, 6, (int)n + 8, argv,
+                         NULL);
+    free(argv);
+    if (rep != NULL && rep->type != REDIS_REPLY_ARRAY) {
+        freeReplyObject(rep);
+        return NULL;
+    }
+    return rep;
 }

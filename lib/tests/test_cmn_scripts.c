@@ -477,6 +477,44 @@ test_expire_of_a_user_who_is_not_online_only_clears_the_heartbeat(
 /* ---- offline: logout ---------------------------------------------------- */
 
 static void
+test_expire_many_applies_the_expire_rules_to_a_chunk(void **state)
+{
+    const char *old = "t-em-old", *fresh = "t-em-fresh", *relog = "t-em-relog";
+    const char *users[] = {old, fresh, relog, "t-em-never"};
+    redisReply *gone;
+
+    (void)state;
+    make_online(old, "j1", 1000);
+    make_online(fresh, "j1", 9000);
+    make_online(relog, "j1", 1000);
+    do_cmd("HSET %s %s %s", CMN_K_TOKENS, relog, "j2");   /* newer login */
+    gone = cmn_presence_expire_many(&t_r, users, 4, 5000);
+    assert_non_null(gone);
+    assert_int_equal((int)gone->elements, 2);
+    assert_string_equal(gone->element[0]->str, old);
+    assert_string_equal(gone->element[1]->str, relog);
+    freeReplyObject(gone);
+    /* old: offline, its session revoked, broadcast once */
+    assert_null(hget(CMN_K_ONLINE, old));
+    assert_null(hget(CMN_K_TOKENS, old));
+    assert_int_equal(offline_broadcasts(old), 1);
+    assert_int_equal(revocations(old, "j1"), 1);
+    /* fresh: untouched */
+    assert_string_equal(hget(CMN_K_ONLINE, fresh), "j1");
+    assert_int_equal(offline_broadcasts(fresh), 0);
+    /* relog: offline, but the newer login is left alone */
+    assert_null(hget(CMN_K_ONLINE, relog));
+    assert_string_equal(hget(CMN_K_TOKENS, relog), "j2");
+    assert_int_equal(revocations(relog, "j1"), 0);
+    /* a second sweep over the same users finds nothing to do */
+    gone = cmn_presence_expire_many(&t_r, users, 4, 5000);
+    assert_non_null(gone);
+    assert_int_equal((int)gone->elements, 0);
+    freeReplyObject(gone);
+    assert_int_equal(offline_broadcasts(old), 1);
+}
+
+static void
 test_logout_with_a_stale_jti_is_refused(void **state)
 {
     const char *u = "t-out-stale";
@@ -685,12 +723,18 @@ test_bots_are_told_when_a_user_goes_offline_but_not_about_bots(void **state)
     (void)state;
     snprintf(stream, sizeof stream, CMN_S_BOT_PREFIX "%s", bot);
     do_cmd("SADD %s %s", CMN_K_BOTS, bot);
+    /* a bot no bridge serves is not told */
     make_online(u, "j1", 1000);
+    assert_int_equal(cmn_presence_offline(&t_r, u, CMN_OFFLINE_KILL, NULL, 0),
+                     1);
+    assert_int_equal(count_entries(stream, "k", "offline", "u", u), 0);
+    /* an online one is */
+    assert_int_equal(cmn_presence_online(&t_r, bot, "bot", 1000, NULL), 1);
+    make_online(u, "j2", 1000);
     assert_int_equal(cmn_presence_offline(&t_r, u, CMN_OFFLINE_KILL, NULL, 0),
                      1);
     assert_int_equal(count_entries(stream, "k", "offline", "u", u), 1);
     /* the bot itself goes offline (its bridge stopped beating) */
-    assert_int_equal(cmn_presence_online(&t_r, bot, "bot", 1000, NULL), 1);
     assert_int_equal(cmn_presence_offline(&t_r, bot, CMN_OFFLINE_EXPIRE, NULL,
                                           2000), 1);
     assert_int_equal(offline_broadcasts(bot), 1);
@@ -881,6 +925,7 @@ main(void)
         cmocka_unit_test(test_expire_never_revokes_a_newer_login),
         cmocka_unit_test(
             test_expire_of_a_user_who_is_not_online_only_clears_the_heartbeat),
+        cmocka_unit_test(test_expire_many_applies_the_expire_rules_to_a_chunk),
         cmocka_unit_test(test_logout_with_a_stale_jti_is_refused),
         cmocka_unit_test(
             test_logout_of_the_session_revokes_it_and_goes_offline),

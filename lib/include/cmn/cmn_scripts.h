@@ -11,6 +11,7 @@
 
 extern struct cmn_script cmn_script_online;
 extern struct cmn_script cmn_script_offline;
+extern struct cmn_script cmn_script_expire_many;
 extern struct cmn_script cmn_script_loc_add;
 extern struct cmn_script cmn_script_loc_del;
 extern struct cmn_script cmn_script_inbox_add;
@@ -44,6 +45,15 @@ int cmn_presence_offline_append(struct cmn_redis *r, const char *user,
                                 enum cmn_offline_mode mode, const char *jti,
                                 long long cutoff_ms);
 int cmn_presence_offline_reply(struct cmn_redis *r);
+
+/* The heartbeat sweep for a chunk of users in one script call: each user
+ * whose heartbeat is at or before cutoff_ms goes offline exactly as with
+ * CMN_OFFLINE_EXPIRE, the chunk's broadcasts in one s:bcast entry.
+ * Returns an array reply of the users that went offline (caller frees),
+ * or NULL when Redis failed. */
+redisReply *cmn_presence_expire_many(struct cmn_redis *r,
+                                     const char *const *users, size_t n,
+                                     long long cutoff_ms);
 
 /* Run the online transition: 1 = went online (broadcast + flush request),
  * 0 = was online already (heartbeat refreshed), -1 = jti is not the user's

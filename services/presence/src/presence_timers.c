@@ -5,6 +5,7 @@
  * heartbeat is older than the cutoff (ZRANGEBYSCORE on hb): its cost grows
  * with the users that expire, not with everyone online. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmn/cmn_keys.h"
@@ -99,7 +100,7 @@ presence_sweep(struct presence *p)
         redisReply *rep = cmn_redis_cmd(&p->r, "ZRANGEBYSCORE " CMN_K_HB
                                         " -inf %lld LIMIT 0 %d", cutoff,
                                         PRESENCE_SWEEP_CHUNK);
-        size_t n, sent = 0;
+        size_t n;
         int expired = 0;
 
         if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
@@ -107,22 +108,26 @@ presence_sweep(struct presence *p)
             return -1;
         }
         n = rep->elements;
-        /* one round trip for the chunk: every script call pipelined, each
-         * still checks and expires its user atomically */
-        for (size_t i = 0; i < n; i++)
-            if (cmn_presence_offline_append(&p->r, rep->element[i]->str,
-                                            CMN_OFFLINE_EXPIRE, NULL,
-                                            cutoff) == 0)
-                sent++;
-        for (size_t i = 0; i < sent; i++) {
-            if (cmn_presence_offline_reply(&p->r) != 1)
-                continue;
-            total++;
-            expired++;
-            cmn_metric_add(&presence_m_offline_expired, 1);
-            cmn_log_info("presence", "user=\"%s\" offline: no heartbeat "
-                         "for %d s", rep->element[i]->str,
-                         p->cfg->keep_alive_s);
+        /* the whole chunk in one script call: each user still checked
+         * and expired atomically, the broadcasts in one entry */
+        if (n > 0) {
+            const char **users = malloc(n * sizeof *users);
+            redisReply *gone;
+
+            for (size_t i = 0; users != NULL && i < n; i++)
+                users[i] = rep->element[i]->str;
+            gone = users ? cmn_presence_expire_many(&p->r, users, n, cutoff)
+                         : NULL;
+            free(users);
+            for (size_t i = 0; gone != NULL && i < gone->elements; i++) {
+                total++;
+                expired++;
+                cmn_metric_add(&presence_m_offline_expired, 1);
+                cmn_log_info("presence", "user=\"%s\" offline: no "
+                             "heartbeat for %d s", gone->element[i]->str,
+                             p->cfg->keep_alive_s);
+            }
+            freeReplyObject(gone);
         }
         freeReplyObject(rep);
         if (n < PRESENCE_SWEEP_CHUNK || expired == 0)

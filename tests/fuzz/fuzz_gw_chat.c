@@ -55,43 +55,6 @@ struct gw_bus {
     struct gw_bus_event **tail;
 };
 
-struct gw_job *
-gw_job_new(enum gw_job_kind kind, const char *user, const char *jti,
-           const char *room, const char *content, size_t content_len,
-           const char *sid, const char *what)
-{
-    const char *src[6] = {user, jti, room, content, sid, what};
-    const char **dst[6];
-    size_t lens[6], total = 0;
-    struct gw_job *j;
-    char *p;
-
-    for (int i = 0; i < 6; i++) {
-        lens[i] = src[i] ? (i == 3 ? content_len : strlen(src[i])) : 0;
-        total += src[i] ? lens[i] + 1 : 0;
-    }
-    if ((j = calloc(1, sizeof *j + total)) == NULL)
-        return NULL;
-    j->kind = kind;
-    j->ack_id = -1;
-    dst[0] = &j->user;
-    dst[1] = &j->jti;
-    dst[2] = &j->room;
-    dst[3] = &j->content;
-    dst[4] = &j->sid;
-    dst[5] = &j->what;
-    p = j->text;
-    for (int i = 0; i < 6; i++) {
-        if (src[i] == NULL)
-            continue;
-        memcpy(p, src[i], lens[i]);
-        p[lens[i]] = '\0';
-        *dst[i] = p;
-        p += lens[i] + 1;
-    }
-    return j;
-}
-
 void
 gw_bus_submit(struct gw_bus *bus, struct gw_job *job)
 {
@@ -116,16 +79,6 @@ gw_bus_take(struct gw_bus *bus)
     bus->events = NULL;
     bus->tail = &bus->events;
     return list;
-}
-
-void
-gw_bus_event_free(struct gw_bus_event *ev)
-{
-    if (ev == NULL)
-        return;
-    freeReplyObject(ev->rep);
-    free(ev->job);
-    free(ev);
 }
 
 void

@@ -31,7 +31,7 @@ FUZZ_LIBS    := $(shell pkg-config --libs $(FUZZ_PKGS)) -lpthread
 
 FUZZ_CMN_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(wildcard lib/src/*.c))
 FUZZ_LIBCMN   := $(FUZZ_DIR)/lib/libcmn.a
-FUZZ_GW       := $(addprefix $(FUZZ_DIR)/services/gateway/src/,gw_eio.o \
+FUZZ_GW       := $(addprefix $(FUZZ_DIR)/services/gateway/src/,gw_job.o gw_eio.o \
                    gw_sio.o gw_engine.o gw_chat.o gw_session.o gw_queue.o \
                    gw_users.o gw_metrics.o)
 FUZZ_BINS     := $(addprefix $(FUZZ_DIR)/bin/,$(FUZZ_TARGETS))
@@ -57,7 +57,8 @@ $(FUZZ_DIR)/bin/fuzz_cmn_json: $(FUZZ_DIR)/tests/fuzz/fuzz_cmn_json.o \
 	@mkdir -p $(@D)
 	$(FUZZ_LINK)
 
-# gw_bus.o is left out: the target brings its own in-memory bus
+# gw_bus.o is left out: the target brings its own in-memory bus (gw_job.o
+# holds the job and event values both share)
 $(FUZZ_DIR)/bin/fuzz_gw_chat: $(FUZZ_DIR)/tests/fuzz/fuzz_gw_chat.o \
         $(FUZZ_GW) $(FUZZ_LIBCMN)
 	@mkdir -p $(@D)
